@@ -1,0 +1,74 @@
+"""ntkflow: gradient flow in parameter space and straight lines in output space.
+
+The course's package: stacked outputs of small networks, their Jacobian ``D``
+and empirical NTK ``Theta = D D^T``, the standard and adapted flows with the
+deformations between them, and the measurements the notebooks show.
+References: T. Chen and P. Munoz Ewald, arXiv:2408.01517; T. Chen,
+arXiv:2311.15487.
+"""
+
+from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
+from .flows import (
+    FAMILIES,
+    kernel_velocity,
+    mode_gains,
+    output_velocity,
+    parameter_velocity,
+)
+from .geometry import (
+    at_progress,
+    chord_deviation,
+    chord_distance,
+    progress,
+    simplex_plane,
+)
+from .integrate import (
+    METHODS,
+    IntegrationError,
+    Trajectory,
+    flow,
+    flow_time,
+    reparametrize,
+    sweep,
+)
+from .kernel import evaluate, jacobian, ntk, pinv, projector, range_basis, rank
+from .losses import L2, CrossEntropy
+from .models import MLP, linear_outputs
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FAMILIES",
+    "METHODS",
+    "MLP",
+    "L2",
+    "CrossEntropy",
+    "Dataset",
+    "IntegrationError",
+    "Trajectory",
+    "at_progress",
+    "chord_deviation",
+    "chord_distance",
+    "duplicate_inputs",
+    "evaluate",
+    "flow",
+    "flow_time",
+    "iris_subset",
+    "jacobian",
+    "kernel_velocity",
+    "linear_outputs",
+    "load_iris",
+    "mode_gains",
+    "ntk",
+    "one_hot",
+    "output_velocity",
+    "parameter_velocity",
+    "pinv",
+    "progress",
+    "projector",
+    "range_basis",
+    "rank",
+    "reparametrize",
+    "simplex_plane",
+    "sweep",
+]

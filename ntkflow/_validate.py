@@ -1,0 +1,106 @@
+"""Checks at the public boundary: one sentence per failure, naming the argument."""
+
+import numbers
+
+import numpy as np
+
+
+def _describe(value):
+    """Short description of what was given, for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"{value!r} of type {type(value).__name__}"
+
+
+def as_float_array(name, value, ndim=None, shape=None):
+    """Convert `value` to a finite float64 array, or raise naming `name`.
+
+    `shape` may hold None for any length along that axis.
+    """
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"`{name}` must be an array of numbers; got {_describe(value)}.")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`{name}` must be an array of numbers; got {_describe(value)}."
+        ) from None
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(
+            f"`{name}` must have {ndim} dimension(s); got {_describe(array)}."
+        )
+    if shape is not None:
+        expected = tuple("any" if n is None else n for n in shape)
+        if array.ndim != len(shape) or any(
+            n is not None and n != m for n, m in zip(shape, array.shape)
+        ):
+            raise ValueError(
+                f"`{name}` must have shape {expected}; got {_describe(array)}."
+            )
+    check_finite(name, array)
+    return array
+
+
+def check_finite(name, array):
+    """Raise if `array` holds NaN or infinity, saying where the first one is."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"`{name}` must be finite; got {array[where]!r} at index {where} "
+            f"({int(bad.sum())} non-finite of {array.size})."
+        )
+    return array
+
+
+def as_real(name, value, low=None, high=None, low_open=False):
+    """A finite real number within [low, high] (or (low, high] if low_open)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        else:
+            raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be finite; got {value!r}.")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and value > high
+    if too_low or too_high:
+        left = "(" if low_open else "["
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf)" if high is None else f"{high:g}]"
+        raise ValueError(f"`{name}` must lie in {left}{lo}, {hi}; got {value!r}.")
+    return value
+
+
+def as_count(name, value, low=1):
+    """An integer at least `low`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer; got {_describe(value)}.")
+    if value < low:
+        raise ValueError(f"`{name}` must be at least {low}; got {value!r}.")
+    return int(value)
+
+
+def as_choice(name, value, choices):
+    """One of a fixed set of option strings."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` must be one of {options}; got {value!r}.")
+    return value
+
+
+def as_rng(name, value):
+    """A numpy Generator from a seed, a Generator, or None."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    ):
+        return np.random.default_rng(value)
+    raise TypeError(
+        f"`{name}` must be an integer seed or a numpy Generator; "
+        f"got {_describe(value)}."
+    )

@@ -1,0 +1,336 @@
+"""Integrating the flows in flow time ``s``, and the trajectory record.
+
+The adapted flow (``alpha = 1``) has every output mode decaying at the same
+rate ``1/N``: it is not stiff, and an explicit 8th-order Runge-Kutta method
+(DOP853) follows it to near machine precision in a few dozen steps. For
+``alpha < 1`` the rate of mode ``i`` grows with ``lambda_i(Theta)/N``, which
+spans many decades: the flow is stiff, and LSODA (which switches between
+Adams and BDF formulas as stiffness appears) is given the Gauss-Newton
+approximation of the field's Jacobian.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import integrate as _si
+from scipy.optimize import brentq
+
+from ._validate import as_choice, as_count, as_float_array, as_real
+from .flows import FAMILIES, _parameter_velocity, _parameter_velocity_jacobian
+from .kernel import evaluate, jacobian
+from .losses import _Loss
+
+METHODS = ("DOP853", "RK45", "Radau", "BDF", "LSODA")
+_IMPLICIT = ("Radau", "BDF", "LSODA")
+
+
+class IntegrationError(RuntimeError):
+    """The integrator could not continue; the message says where and why."""
+
+
+def reparametrize(s, n_samples):
+    """Reparametrized time ``t = 1 - exp(-s/N)``, in ``[0, 1)``.
+
+    On the adapted squared-loss flow with full rank, the outputs are exactly
+    ``x(t) = (1 - t) x(0) + t y``: uniform motion along the chord.
+
+    Parameters
+    ----------
+    s : array_like
+        Flow time(s), ``>= 0``.
+    n_samples : int
+        N, the number of training samples.
+    """
+    n_samples = as_count("n_samples", n_samples)
+    s = as_float_array("s", s)
+    if (s < 0).any():
+        raise ValueError(f"`s` must be >= 0; got minimum {s.min()!r}.")
+    return -np.expm1(-s / n_samples)
+
+
+def flow_time(t, n_samples):
+    """Inverse of :func:`reparametrize`: ``s = -N log(1 - t)``."""
+    n_samples = as_count("n_samples", n_samples)
+    t = as_float_array("t", t)
+    if (t < 0).any() or (t >= 1).any():
+        raise ValueError(f"`t` must lie in [0, 1); got range [{t.min()}, {t.max()}].")
+    return -n_samples * np.log1p(-t)
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """A solved flow, sampled at flow times ``s``.
+
+    Attributes
+    ----------
+    s : ndarray, shape (T,)
+        Flow times, increasing from 0.
+    theta : ndarray, shape (T, K)
+    x : ndarray, shape (T, QN)
+        Stacked outputs ``outputs(theta)`` at each time.
+    loss : ndarray, shape (T,)
+        ``C(x)`` at each time.
+    alpha, family :
+        Which flow (see :mod:`ntkflow.flows`).
+    n_samples : int
+        N, for the reparametrized time.
+    method : str
+        The integrator used.
+    nfev, njev, n_steps : int
+        Field evaluations, field-Jacobian evaluations and accepted steps.
+    message : str
+        Why the integration ended.
+    """
+
+    s: np.ndarray
+    theta: np.ndarray
+    x: np.ndarray
+    loss: np.ndarray
+    alpha: float
+    family: str
+    n_samples: int
+    method: str
+    nfev: int
+    njev: int
+    n_steps: int
+    message: str = field(default="")
+
+    @property
+    def t(self):
+        """Reparametrized time ``1 - exp(-s/N)``, shape (T,)."""
+        return -np.expm1(-self.s / self.n_samples)
+
+    def __repr__(self):
+        return (
+            f"Trajectory(alpha={self.alpha:g}, family={self.family!r}, "
+            f"T={self.s.size}, s_end={self.s[-1]:.4g}, "
+            f"loss {self.loss[0]:.3g} -> {self.loss[-1]:.3g}, "
+            f"method={self.method!r}, nfev={self.nfev}, n_steps={self.n_steps})"
+        )
+
+
+class _Field:
+    """The deformed flow's ``theta'`` as the integrator sees it, with counters."""
+
+    def __init__(self, outputs, loss, alpha, family, rank_rtol):
+        self.outputs, self.loss = outputs, loss
+        self.alpha, self.family, self.rank_rtol = alpha, family, rank_rtol
+        self.nfev = self.njev = 0
+
+    def _parts(self, theta):
+        x = np.asarray(self.outputs(theta), dtype=np.float64)
+        return x, jacobian(self.outputs, theta)
+
+    def __call__(self, s, theta):
+        self.nfev += 1
+        x, D = self._parts(theta)
+        g = self.loss.grad(x)
+        return _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
+
+    def jac(self, s, theta):
+        self.njev += 1
+        x, D = self._parts(theta)
+        HD = self.loss.hessian(x) @ D
+        return _parameter_velocity_jacobian(
+            D, HD, self.alpha, self.family, self.rank_rtol
+        )
+
+
+def _check_loss(loss, n_out):
+    if not isinstance(loss, _Loss):
+        raise TypeError(
+            "`loss` must be an ntkflow loss such as `ntkflow.L2(y)`; "
+            f"got {type(loss).__name__}."
+        )
+    if loss.target.size != n_out:
+        raise ValueError(
+            f"`loss` labels hold {loss.target.size} numbers (N={loss.n_samples}, "
+            f"Q={loss.n_outputs}) but `outputs(theta0)` returns {n_out}."
+        )
+
+
+def flow(
+    outputs,
+    loss,
+    theta0,
+    alpha=1.0,
+    s_max=None,
+    *,
+    family="blend",
+    method=None,
+    rtol=1e-10,
+    atol=1e-12,
+    s_eval=None,
+    n_points=101,
+    loss_ratio=None,
+    rank_rtol=None,
+    max_steps=20_000,
+):
+    """Integrate a flow of the deformation family from ``theta0``.
+
+    Solves ``theta' = -[(1-alpha) D^T + alpha D^+] grad C`` (family
+    ``'blend'``) or ``theta' = -D^T (Theta^+)^alpha grad C`` (family
+    ``'spectral'``) for ``s`` in ``[0, s_max]``.
+
+    Parameters
+    ----------
+    outputs : callable
+        ``theta -> x``, shape ``(QN,)``.
+    loss : L2 or CrossEntropy
+        Its labels fix N and Q.
+    theta0 : array_like, shape (K,)
+    alpha : float in [0, 1]
+        0 is the standard flow, 1 the adapted flow.
+    s_max : float, optional
+        End of the flow time, ``> 0``. Default ``5 N``.
+    family : {'blend', 'spectral'}
+    method : str, optional
+        One of ``METHODS``. Default DOP853 for ``alpha = 1``, LSODA otherwise.
+    rtol, atol : float
+        Integrator tolerances.
+    s_eval : array_like, optional
+        Flow times at which to record the solution. Default: every accepted
+        step plus ``n_points`` times equally spaced in reparametrized time.
+    loss_ratio : float in (0, 1), optional
+        Stop at the first ``s`` where ``C(s) <= loss_ratio * C(0)``.
+    rank_rtol : float, optional
+        Rank cut-off for ``D^+`` (see :func:`ntkflow.rank`).
+    max_steps : int
+        Cap on accepted steps; more raises :class:`IntegrationError`.
+
+    Returns
+    -------
+    Trajectory
+
+    Warnings
+    --------
+    The straight-line property is exact for the flow, not for its numerical
+    solution: the record is accurate to about ``rtol`` times the motion, plus
+    rounding amplified by the condition number of ``D``.
+    """
+    theta0 = as_float_array("theta0", theta0, ndim=1)
+    x0 = evaluate(outputs, theta0)
+    _check_loss(loss, x0.size)
+    alpha = as_real("alpha", alpha, 0.0, 1.0)
+    family = as_choice("family", family, FAMILIES)
+    n = loss.n_samples
+    s_max = 5.0 * n if s_max is None else as_real("s_max", s_max, 0.0, low_open=True)
+    if method is None:
+        method = "DOP853" if alpha == 1.0 else "LSODA"
+    method = as_choice("method", method, METHODS)
+    rtol = as_real("rtol", rtol, 0.0, 1.0, low_open=True)
+    atol = as_real("atol", atol, 0.0, low_open=True)
+    n_points = as_count("n_points", n_points, low=2)
+    max_steps = as_count("max_steps", max_steps)
+    if loss_ratio is not None:
+        loss_ratio = as_real("loss_ratio", loss_ratio, 0.0, 1.0, low_open=True)
+    if s_eval is not None:
+        s_eval = as_float_array("s_eval", s_eval, ndim=1)
+        if (s_eval < 0).any() or (s_eval > s_max).any() or (np.diff(s_eval) < 0).any():
+            raise ValueError(
+                f"`s_eval` must be increasing within [0, s_max={s_max:g}]; got "
+                f"values from {s_eval.min():g} to {s_eval.max():g}."
+            )
+    if rank_rtol is not None:
+        rank_rtol = as_real("rank_rtol", rank_rtol, 0.0, 1.0)
+
+    fun = _Field(outputs, loss, alpha, family, rank_rtol)
+    options = {"rtol": rtol, "atol": atol}
+    if method in _IMPLICIT:
+        options["jac"] = fun.jac
+    solver = getattr(_si, method)(fun, 0.0, theta0, s_max, **options)
+
+    c0 = loss.value(x0)
+    stop_level = None if loss_ratio is None else loss_ratio * c0
+    steps, pieces = [0.0], []
+    message = f"reached s_max = {s_max:g}"
+    while solver.status == "running":
+        if len(steps) > max_steps:
+            raise IntegrationError(
+                f"more than max_steps={max_steps} steps before s = {solver.t:.6g} "
+                f"(s_max = {s_max:g}); raise `max_steps` or `rtol`, or shorten "
+                "`s_max`."
+            )
+        error = solver.step()
+        if solver.status == "failed":
+            raise IntegrationError(
+                f"{method} failed at s = {solver.t:.6g}: {error} The flow may be "
+                "blowing up, or D ill-conditioned: try a larger `rank_rtol`."
+            )
+        if not np.isfinite(solver.y).all():
+            raise IntegrationError(
+                f"theta became non-finite at s = {solver.t:.6g}; the flow "
+                "diverged. Try a smaller `s_max` or a larger `rank_rtol`."
+            )
+        pieces.append(solver.dense_output())
+        steps.append(solver.t)
+        if stop_level is not None:
+            c = loss.value(np.asarray(outputs(solver.y)))
+            if c <= stop_level:
+                s_stop = _crossing(pieces[-1], outputs, loss, stop_level, steps[-2:])
+                steps[-1] = s_stop
+                message = f"loss fell to {loss_ratio:g} C(0) at s = {s_stop:.6g}"
+                break
+
+    solution = _si.OdeSolution(np.array(steps), pieces) if pieces else None
+    s_end = steps[-1]
+    if s_eval is None:
+        t_end = -np.expm1(-s_end / n)
+        grid = -n * np.log1p(-np.linspace(0.0, t_end, n_points))
+        s_rec = np.unique(np.clip(np.concatenate([steps, grid]), 0.0, s_end))
+    else:
+        s_rec = s_eval[s_eval <= s_end]
+    theta = np.array([theta0 if s == 0 else solution(s) for s in s_rec])
+    x = np.array([np.asarray(outputs(th), dtype=np.float64) for th in theta])
+    losses = np.array([loss.value(xi) for xi in x])
+    return Trajectory(
+        s=s_rec,
+        theta=theta,
+        x=x,
+        loss=losses,
+        alpha=alpha,
+        family=family,
+        n_samples=n,
+        method=method,
+        nfev=fun.nfev,
+        njev=fun.njev,
+        n_steps=len(steps) - 1,
+        message=message,
+    )
+
+
+def _crossing(piece, outputs, loss, level, bracket):
+    """The flow time within one step where the loss falls to ``level``."""
+
+    def excess(s):
+        return loss.value(np.asarray(outputs(piece(s)))) - level
+
+    lo, hi = bracket
+    if excess(lo) <= 0:
+        return lo
+    return brentq(excess, lo, hi, xtol=1e-12 * max(1.0, hi), rtol=1e-14)
+
+
+def sweep(outputs, loss, theta0, alphas, *, progress=None, **options):
+    """One trajectory per ``alpha``: the data behind a deformation slider.
+
+    Parameters
+    ----------
+    alphas : array_like, shape (A,)
+        Values in [0, 1].
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each trajectory.
+    **options
+        Passed to :func:`flow`.
+
+    Returns
+    -------
+    list of Trajectory
+    """
+    alphas = as_float_array("alphas", alphas, ndim=1)
+    trajectories = []
+    for i, alpha in enumerate(alphas):
+        trajectories.append(flow(outputs, loss, theta0, alpha, **options))
+        if progress is not None:
+            progress(i + 1, alphas.size)
+    return trajectories
