@@ -7,6 +7,7 @@ References: T. Chen and P. Munoz Ewald, arXiv:2408.01517; T. Chen,
 arXiv:2311.15487.
 """
 
+from . import exercises
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .flows import (
     FAMILIES,
@@ -51,6 +52,7 @@ __all__ = [
     "chord_distance",
     "duplicate_inputs",
     "evaluate",
+    "exercises",
     "flow",
     "flow_time",
     "iris_subset",

@@ -20,7 +20,9 @@ def as_float_array(name, value, ndim=None, shape=None):
     `shape` may hold None for any length along that axis.
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise TypeError(f"`{name}` must be an array of numbers; got {_describe(value)}.")
+        raise TypeError(
+            f"`{name}` must be an array of numbers; got {_describe(value)}."
+        )
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -34,7 +36,7 @@ def as_float_array(name, value, ndim=None, shape=None):
     if shape is not None:
         expected = tuple("any" if n is None else n for n in shape)
         if array.ndim != len(shape) or any(
-            n is not None and n != m for n, m in zip(shape, array.shape)
+            n is not None and n != m for n, m in zip(shape, array.shape, strict=True)
         ):
             raise ValueError(
                 f"`{name}` must have shape {expected}; got {_describe(array)}."
@@ -49,7 +51,7 @@ def check_finite(name, array):
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"`{name}` must be finite; got {array[where]!r} at index {where} "
+            f"`{name}` must be finite; got {float(array[where])} at index {where} "
             f"({int(bad.sum())} non-finite of {array.size})."
         )
     return array

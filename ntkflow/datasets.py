@@ -109,8 +109,13 @@ def iris_subset(n_per_class, rng=0, standardized=True):
     distinct[first] = True
     pick = np.concatenate(
         [
-            np.sort(rng.choice(np.flatnonzero(distinct & (data.labels == c)),
-                               n_per_class, replace=False))
+            np.sort(
+                rng.choice(
+                    np.flatnonzero(distinct & (data.labels == c)),
+                    n_per_class,
+                    replace=False,
+                )
+            )
             for c in range(3)
         ]
     )

@@ -89,9 +89,7 @@ def at_progress(x, x0, y, levels):
 
 
 #: Orthonormal basis of the plane ``x_1 + x_2 + x_3 = 0`` (rows).
-SIMPLEX_BASIS = np.array(
-    [[1.0, -1.0, 0.0], [1.0, 1.0, -2.0]]
-) / np.sqrt([[2.0], [6.0]])
+SIMPLEX_BASIS = np.array([[1.0, -1.0, 0.0], [1.0, 1.0, -2.0]]) / np.sqrt([[2.0], [6.0]])
 
 
 def simplex_plane(x):

@@ -276,7 +276,8 @@ def flow(
     s_end = steps[-1]
     if s_eval is None:
         t_end = -np.expm1(-s_end / n)
-        grid = -n * np.log1p(-np.linspace(0.0, t_end, n_points))
+        t_grid = np.linspace(0.0, t_end, n_points)[:-1]  # t_end may round to 1
+        grid = np.append(-n * np.log1p(-t_grid), s_end)
         s_rec = np.unique(np.clip(np.concatenate([steps, grid]), 0.0, s_end))
     else:
         s_rec = s_eval[s_eval <= s_end]

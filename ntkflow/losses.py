@@ -98,7 +98,7 @@ class CrossEntropy(_Loss):
             j, q = np.argwhere(self.y < 0)[0]
             raise ValueError(
                 "`y` for CrossEntropy must be probabilities (>= 0); got "
-                f"y[{j}, {q}] = {self.y[j, q]!r}."
+                f"y[{j}, {q}] = {float(self.y[j, q]):g}."
             )
         sums = self.y.sum(axis=1)
         off = np.abs(sums - 1.0) > 1e-9
@@ -106,7 +106,7 @@ class CrossEntropy(_Loss):
             j = int(np.argmax(off))
             raise ValueError(
                 "`y` for CrossEntropy must sum to 1 in every row; got row "
-                f"{j} summing to {sums[j]!r}."
+                f"{j} summing to {float(sums[j]):.12g}."
             )
 
     def _logits(self, x, name="x"):

@@ -47,7 +47,7 @@ class MLP:
             )
         self.sizes = tuple(as_count(f"sizes[{i}]", n) for i, n in enumerate(sizes))
         self.activation = as_choice("activation", activation, ACTIVATIONS)
-        self._shapes = list(zip(self.sizes[1:], self.sizes[:-1]))
+        self._shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
 
     def __repr__(self):
         return f"MLP(sizes={self.sizes}, activation={self.activation!r})"
@@ -170,12 +170,22 @@ class StackedOutputs:
     def __repr__(self):
         return f"StackedOutputs({self.model!r}, N={self.n_samples})"
 
+    def _check(self, theta):
+        if getattr(theta, "shape", None) != (self.n_params,):
+            raise ValueError(
+                f"`theta` must have shape ({self.n_params},) for {self.model!r}; "
+                f"got shape {getattr(theta, 'shape', None)}."
+            )
+
     def __call__(self, theta):
+        self._check(theta)
         return anp.reshape(self.model.apply(theta, self.X), (-1,))
 
     def jacobian(self, theta):
         """``D = dx/dtheta``, shape ``(QN, K)``, in closed form."""
-        return self.model.jacobian(np.asarray(theta, dtype=np.float64), self.X)
+        theta = np.asarray(theta, dtype=np.float64)
+        self._check(theta)
+        return self.model.jacobian(theta, self.X)
 
 
 def linear_outputs(A, b=None):
@@ -190,7 +200,11 @@ def linear_outputs(A, b=None):
     b : array_like, shape (QN,), optional
     """
     A = as_float_array("A", A, ndim=2)
-    b = np.zeros(A.shape[0]) if b is None else as_float_array("b", b, (A.shape[0],))
+    b = (
+        np.zeros(A.shape[0])
+        if b is None
+        else as_float_array("b", b, shape=(A.shape[0],))
+    )
     return LinearOutputs(A, b)
 
 
@@ -209,4 +223,3 @@ class LinearOutputs:
 
     def jacobian(self, theta):
         return self.A.copy()
-

@@ -1,0 +1,10 @@
+"""Figures and notebook helpers for the course (plotly; imported only here).
+
+Everything drawn is computed by the rest of :mod:`ntkflow`; this package only
+lays it out.
+"""
+
+from .deformation import deformation_figure
+from .style import PALETTE, TextProgress
+
+__all__ = ["PALETTE", "TextProgress", "deformation_figure"]

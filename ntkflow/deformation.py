@@ -1,0 +1,113 @@
+"""The data behind the deformation slider: one flow per alpha, on a fair clock.
+
+Flows with different ``alpha`` run on different clocks (the standard flow's
+modes decay at rates ``lambda_i / N``, the adapted flow's all at ``1 / N``),
+so positions at equal flow time ``s`` are not comparable. Here every path is
+resampled at equal *progress* ``1 - |x - y| / |x0 - y|``, which for the
+squared loss is ``1 - sqrt(C / C(0))`` and equals the reparametrized time
+``t`` on the adapted flow.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_count, as_float_array
+from .geometry import at_progress, chord_distance
+from .integrate import sweep
+from .losses import L2
+
+
+@dataclass(frozen=True, eq=False)
+class Deformation:
+    """Paths of one deformation family for a grid of alphas.
+
+    Attributes
+    ----------
+    alphas : ndarray, shape (A,)
+    family : str
+    levels : ndarray, shape (L,)
+        Progress levels at which the paths are sampled.
+    paths : ndarray, shape (A, L, QN)
+        Outputs when each flow reaches each progress level, interpolated
+        linearly between the integrator's recorded points (accurate to the
+        bend of the path within one step: far below what a figure shows).
+    chord_distance : ndarray, shape (A,)
+        Largest distance of each path from the chord, over ``|x0 - y|``.
+    trajectories : list of Trajectory
+        The flows themselves, in flow time ``s``.
+    target : ndarray, shape (QN,)
+    """
+
+    alphas: np.ndarray
+    family: str
+    levels: np.ndarray
+    paths: np.ndarray
+    chord_distance: np.ndarray
+    trajectories: list
+    target: np.ndarray
+
+    @property
+    def x0(self):
+        return self.paths[0, 0]
+
+
+def deform(
+    outputs,
+    loss,
+    theta0,
+    alphas,
+    *,
+    family="blend",
+    loss_ratio=1e-3,
+    n_levels=41,
+    s_max=1e6,
+    progress=None,
+    rtol=1e-8,
+):
+    """Run the deformed flow for every alpha until the loss falls by ``loss_ratio``.
+
+    Parameters
+    ----------
+    outputs, loss, theta0 :
+        As for :func:`ntkflow.flow`; the loss must be :class:`ntkflow.L2`.
+    alphas : array_like, shape (A,)
+    family : {'blend', 'spectral'}
+    loss_ratio : float in (0, 1)
+        Each flow stops when ``C <= loss_ratio * C(0)``, that is at progress
+        ``1 - sqrt(loss_ratio)``, or at ``s_max``.
+    n_levels : int
+        Number of progress levels from 0 to ``1 - sqrt(loss_ratio)``.
+    progress : callable, optional
+        ``progress(done, total)`` after each flow.
+    rtol : float
+        Integrator tolerance; the paths are drawn, not used for theorems.
+
+    Returns
+    -------
+    Deformation
+    """
+    if not isinstance(loss, L2):
+        raise TypeError(
+            f"`loss` must be ntkflow.L2 for the progress clock; got "
+            f"{type(loss).__name__}."
+        )
+    alphas = as_float_array("alphas", alphas, ndim=1)
+    n_levels = as_count("n_levels", n_levels, low=2)
+    trajectories = sweep(
+        outputs,
+        loss,
+        theta0,
+        alphas,
+        family=family,
+        s_max=s_max,
+        loss_ratio=loss_ratio,
+        progress=progress,
+        rtol=rtol,
+        atol=rtol * 1e-2,
+    )
+    y = loss.target
+    levels = np.linspace(0.0, 1.0 - np.sqrt(loss_ratio), n_levels)
+    paths = np.array([at_progress(tr.x, tr.x[0], y, levels) for tr in trajectories])
+    distance = np.array([chord_distance(tr.x, tr.x[0], y).max() for tr in trajectories])
+    return Deformation(alphas, family, levels, paths, distance, trajectories, y)

@@ -1,0 +1,202 @@
+"""The centerpiece figure: output paths as alpha goes from 0 to 1.
+
+The alpha slider is plotly's own: every frame is computed beforehand and
+stored in the figure, so moving it redraws in the browser without a kernel
+(and works the same in a static HTML export).
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..geometry import simplex_plane
+from .style import DASHES, PALETTE, SYMBOLS, base_layout, rounded
+
+_N_LOSS_POINTS = 120
+
+
+def _class_lines(uv, labels, cls):
+    """x and y of one class's paths, samples separated by NaN gaps (float32)."""
+    pick = np.flatnonzero(labels == cls)
+    gap = np.full((pick.size, 1), np.nan)
+    xs = np.hstack([uv[:, pick, 0].T, gap]).ravel()
+    ys = np.hstack([uv[:, pick, 1].T, gap]).ravel()
+    return xs.astype(np.float32), ys.astype(np.float32)
+
+
+def _loss_curve(trajectory):
+    """Loss ratio against t, thinned to about ``_N_LOSS_POINTS`` points."""
+    t, ratio = trajectory.t, trajectory.loss / trajectory.loss[0]
+    keep = np.unique(np.searchsorted(t, np.linspace(0, t[-1], _N_LOSS_POINTS)))
+    keep = np.union1d(keep, [t.size - 1])
+    return t[keep].astype(np.float32), ratio[keep].astype(np.float32)
+
+
+def _readout(deformation, a):
+    alpha = deformation.alphas[a]
+    tr = deformation.trajectories[a]
+    return (
+        f"α = {alpha:.2f}: largest distance from the chord "
+        f"{deformation.chord_distance[a]:.2e} · |x₀ − y|; "
+        f"loss at {tr.loss[-1] / tr.loss[0]:.0e} · C(0) by s = {tr.s[-1]:.4g}"
+    )
+
+
+def _frame_traces(deformation, uv, labels, n_classes, a):
+    """The traces that change with alpha: one path trace per class, the loss."""
+    traces = []
+    for c in range(n_classes):
+        xs, ys = _class_lines(uv[a], labels, c)
+        traces.append(go.Scatter(x=xs, y=ys))
+    t, ratio = _loss_curve(deformation.trajectories[a])
+    traces.append(go.Scatter(x=t, y=ratio))
+    return traces
+
+
+def deformation_figure(deformation, labels, class_names, start_index=0):
+    """Output paths in the simplex plane and the loss, with an alpha slider.
+
+    The slider is plotly's own, moving between precomputed frames: it
+    responds in the browser without a kernel round trip, and still works in
+    a static HTML export.
+
+    Parameters
+    ----------
+    deformation : ntkflow.deformation.Deformation
+        Paths of one family over a grid of alphas, Q = 3.
+    labels : array_like of int, shape (N,)
+        Class of each sample, for colour and dash.
+    class_names : sequence of str
+    start_index : int
+        Which alpha the figure shows first.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces ``0 .. Q-1`` are the paths of each class and trace ``Q`` the
+        loss curve: the ones each frame replaces.
+    """
+    labels = np.asarray(labels)
+    n_classes = len(class_names)
+    uv = simplex_plane(deformation.paths)  # (A, L, N, 2)
+    targets = simplex_plane(deformation.target)
+    starts = simplex_plane(deformation.x0)
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.56, 0.44],
+        horizontal_spacing=0.1,
+        subplot_titles=(
+            "Outputs of each flower, plane ⟂ (1, 1, 1)",
+            "Loss against reparametrized time",
+        ),
+    )
+    moving = _frame_traces(deformation, uv, labels, n_classes, start_index)
+    for c in range(n_classes):
+        moving[c].update(
+            mode="lines",
+            name=f"path: {class_names[c]}",
+            line=dict(color=PALETTE[c], dash=DASHES[c], width=1.6),
+        )
+        fig.add_trace(moving[c], row=1, col=1)
+    moving[-1].update(
+        mode="lines",
+        name="loss C(s)/C(0) of this flow",
+        line=dict(color=PALETTE[5], width=2.5),
+    )
+    fig.add_trace(moving[-1], row=1, col=2)
+
+    t_ref = np.linspace(0, 1 - 1e-3, 200)
+    fig.add_scatter(
+        x=t_ref.astype(np.float32),
+        y=((1 - t_ref) ** 2).astype(np.float32),
+        mode="lines",
+        name="(1 − t)²: adapted flow, exact",
+        line=dict(color="black", dash="dash", width=1.5),
+        row=1,
+        col=2,
+    )
+    for c in range(n_classes):
+        mine = labels == c
+        fig.add_scatter(
+            x=rounded(starts[mine, 0]),
+            y=rounded(starts[mine, 1]),
+            mode="markers",
+            name=f"start x₀: {class_names[c]}",
+            showlegend=False,
+            marker=dict(color=PALETTE[c], symbol=SYMBOLS[c], size=7),
+            row=1,
+            col=1,
+        )
+    corner = np.unique(np.round(targets, 12), axis=0)
+    fig.add_scatter(
+        x=rounded(corner[:, 0]),
+        y=rounded(corner[:, 1]),
+        mode="markers",
+        name="labels y",
+        marker=dict(color="black", symbol="star", size=14),
+        row=1,
+        col=1,
+    )
+    fig.add_annotation(
+        text=_readout(deformation, start_index),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.24,
+        showarrow=False,
+        xanchor="left",
+        font=dict(size=13),
+    )
+
+    names = [f"{alpha:.2f}" for alpha in deformation.alphas]
+    titles = list(fig.layout.annotations[:2])
+    readout = fig.layout.annotations[2]
+    fig.frames = [
+        go.Frame(
+            name=name,
+            data=_frame_traces(deformation, uv, labels, n_classes, a),
+            traces=list(range(n_classes + 1)),
+            layout=dict(
+                annotations=titles + [readout.update(text=_readout(deformation, a))]
+            ),
+        )
+        for a, name in enumerate(names)
+    ]
+    readout.update(text=_readout(deformation, start_index))
+    jump = dict(
+        mode="immediate",
+        frame=dict(duration=0, redraw=True),
+        transition=dict(duration=0),
+    )
+    steps = [dict(method="animate", label=name, args=[[name], jump]) for name in names]
+
+    fig.update_xaxes(title_text="u = (x₁ − x₂)/√2", constrain="domain", row=1, col=1)
+    fig.update_yaxes(
+        title_text="v = (x₁ + x₂ − 2x₃)/√6",
+        scaleanchor="x",
+        scaleratio=1,
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(
+        title_text="reparametrized time t = 1 − exp(−s/N)", range=[0, 1], row=1, col=2
+    )
+    fig.update_yaxes(title_text="C(s) / C(0)", type="log", row=1, col=2)
+    fig.update_layout(
+        base_layout(
+            height=600,
+            margin=dict(l=70, r=20, t=110, b=190),
+            legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
+        ),
+        sliders=[
+            dict(
+                active=start_index,
+                currentvalue=dict(prefix=f"{deformation.family} deformation, α = "),
+                pad=dict(t=70),
+                steps=steps,
+            )
+        ],
+    )
+    return fig

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+import ntkflow as nf
+from ntkflow.deformation import deform
+
+
+@pytest.fixture(scope="module")
+def small():
+    data = nf.iris_subset(3, rng=0)
+    net = nf.MLP((4, 24, 3))
+    outputs = net.outputs(data.X)
+    loss = nf.L2(nf.one_hot(data.labels))
+    return data, outputs, loss, net.init(2)
+
+
+@pytest.fixture(scope="module")
+def blend(small):
+    _, outputs, loss, theta0 = small
+    return deform(outputs, loss, theta0, [0.0, 0.5, 1.0], n_levels=11)
+
+
+def test_paths_are_sampled_at_equal_progress(blend):
+    # Linear interpolation between recorded points of a curved path: the
+    # progress of the resampled point is right to the chord error of a step.
+    for path in blend.paths:
+        tau = nf.progress(path, path[0], blend.target)
+        np.testing.assert_allclose(tau, blend.levels, atol=2e-4)
+    straight = blend.paths[-1]
+    tau = nf.progress(straight, straight[0], blend.target)
+    np.testing.assert_allclose(tau, blend.levels, atol=1e-9)
+
+
+def test_adapted_end_is_the_chord_and_standard_end_is_not(blend):
+    x0, y = blend.x0, blend.target
+    chord = x0 + blend.levels[:, None] * (y - x0)
+    np.testing.assert_allclose(blend.paths[-1], chord, atol=1e-7)
+    assert blend.chord_distance[-1] < 1e-7
+    assert blend.chord_distance[0] > 1e-2
+
+
+def test_every_flow_stops_at_the_same_loss(blend):
+    for tr in blend.trajectories:
+        assert tr.loss[-1] / tr.loss[0] == pytest.approx(1e-3, rel=1e-6)
+
+
+def test_only_squared_loss(small):
+    _, outputs, _, theta0 = small
+    ce = nf.CrossEntropy(nf.one_hot([0, 1, 2] * 3, smoothing=0.1))
+    with pytest.raises(TypeError, match="`loss` must be ntkflow.L2"):
+        deform(outputs, ce, theta0, [1.0])
+
+
+def test_figure_frames_hold_the_computed_paths(small, blend):
+    from ntkflow.viz import deformation_figure
+
+    data = small[0]
+    fig = deformation_figure(blend, data.labels, data.class_names)
+    assert [f.name for f in fig.frames] == ["0.00", "0.50", "1.00"]
+    uv = nf.simplex_plane(blend.paths)
+    for a, frame in enumerate(fig.frames):
+        for c in range(3):
+            drawn_x = np.asarray(frame.data[c].x, dtype=float)
+            drawn_y = np.asarray(frame.data[c].y, dtype=float)
+            pick = np.flatnonzero(data.labels == c)
+            expected = uv[a][:, pick]  # (L, n_c, 2)
+            per_sample = drawn_x.reshape(pick.size, -1)[:, :-1].T
+            np.testing.assert_allclose(per_sample, expected[..., 0], atol=1e-6)
+            assert np.isnan(drawn_x.reshape(pick.size, -1)[:, -1]).all()
+            np.testing.assert_allclose(
+                drawn_y.reshape(pick.size, -1)[:, :-1].T, expected[..., 1], atol=1e-6
+            )
+        assert f"α = {blend.alphas[a]:.2f}" in frame.layout.annotations[2].text
+    for ax in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
+        assert fig.layout[ax].title.text
+    steps = fig.layout.sliders[0].steps
+    assert [list(s.args[0]) for s in steps] == [["0.00"], ["0.50"], ["1.00"]]
+
+
+def test_text_progress_is_timing_free():
+    import io
+
+    from ntkflow.viz import TextProgress
+
+    out = io.StringIO()
+    report = TextProgress("flows", out)
+    report(1, 2)
+    report(2, 2)
+    assert out.getvalue() == "\rflows: 1/2\rflows: 2/2\n"

@@ -1,0 +1,104 @@
+import autograd
+import numpy as np
+import pytest
+from finite_differences import central_differences
+
+import ntkflow as nf
+
+
+@pytest.mark.parametrize("sizes", [(4, 7, 3), (2, 5, 6, 1), (3, 2)])
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_closed_form_jacobian_matches_finite_differences(sizes, activation):
+    rng = np.random.default_rng(3)
+    net = nf.MLP(sizes, activation)
+    X = rng.standard_normal((5, sizes[0]))
+    outputs = net.outputs(X)
+    theta = net.init(rng)
+    D = outputs.jacobian(theta)
+    fd = central_differences(outputs, theta)
+    assert D.shape == (5 * sizes[-1], net.n_params)
+    assert np.linalg.norm(D - fd) <= 1e-6 * np.linalg.norm(fd)
+
+
+def test_closed_form_jacobian_matches_autograd():
+    rng = np.random.default_rng(4)
+    net = nf.MLP((4, 9, 3))
+    outputs = net.outputs(rng.standard_normal((6, 4)))
+    theta = net.init(rng)
+    general = autograd.jacobian(lambda th: outputs(th))(theta)
+    np.testing.assert_allclose(outputs.jacobian(theta), general, rtol=0, atol=1e-12)
+
+
+def test_outputs_are_sample_major():
+    rng = np.random.default_rng(5)
+    net = nf.MLP((2, 4, 3))
+    X = rng.standard_normal((4, 2))
+    theta = net.init(rng)
+    x = net.outputs(X)(theta)
+    for j in range(4):
+        single = net.apply(theta, X[j : j + 1])[0]
+        np.testing.assert_allclose(x[j * 3 : (j + 1) * 3], single, rtol=1e-13)
+
+
+def test_parameter_count_and_layout():
+    net = nf.MLP((4, 16, 3))
+    assert net.n_params == 4 * 16 + 16 + 16 * 3 + 3
+    theta = np.arange(net.n_params, dtype=float)
+    (W1, b1), (W2, b2) = net.unflatten(theta)
+    assert W1.shape == (16, 4) and b1.shape == (16,)
+    assert W2.shape == (3, 16) and b2.shape == (3,)
+    np.testing.assert_array_equal(
+        np.concatenate([W1.ravel(), b1, W2.ravel(), b2]), theta
+    )
+
+
+def test_seeded_init_is_reproducible():
+    net = nf.MLP((4, 8, 2))
+    np.testing.assert_array_equal(net.init(7), net.init(7))
+    assert not np.array_equal(net.init(7), net.init(8))
+
+
+def test_ntk_parametrization_keeps_kernel_of_order_one():
+    # Under the NTK scaling the kernel's diagonal tends to a finite limit
+    # as the width grows: its relative spread over seeds shrinks.
+    X = np.random.default_rng(0).standard_normal((3, 4))
+    spreads = []
+    for width in (16, 1024):
+        net = nf.MLP((4, width, 1))
+        diag = [np.diag(nf.ntk(net.outputs(X), net.init(s)))[0] for s in range(8)]
+        spreads.append(np.std(diag) / np.mean(diag))
+    assert spreads[1] < spreads[0] / 3
+
+
+def test_linear_outputs_jacobian_is_A():
+    A = np.random.default_rng(1).standard_normal((4, 6))
+    outputs = nf.linear_outputs(A, b=np.ones(4))
+    theta = np.linspace(-1, 1, 6)
+    np.testing.assert_allclose(outputs(theta), A @ theta + 1)
+    np.testing.assert_array_equal(nf.jacobian(outputs, theta), A)
+
+
+@pytest.mark.parametrize(
+    "sizes, error, words",
+    [
+        ((4,), ValueError, "at least an input and an output"),
+        ((4, 0, 3), ValueError, "sizes[1]"),
+        ((4, 2.5, 3), TypeError, "sizes[1]"),
+        ("43", TypeError, "sequence of layer widths"),
+    ],
+)
+def test_bad_sizes(sizes, error, words):
+    with pytest.raises(error, match=words.replace("[", r"\[").replace("]", r"\]")):
+        nf.MLP(sizes)
+
+
+def test_bad_activation_and_inputs():
+    with pytest.raises(ValueError, match="`activation` must be one of"):
+        nf.MLP((2, 3), activation="relu6")
+    net = nf.MLP((4, 3, 2))
+    with pytest.raises(ValueError, match=r"`X` must have shape \('any', 4\)"):
+        net.outputs(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="`X` must be finite"):
+        net.outputs(np.full((2, 4), np.nan))
+    with pytest.raises(TypeError, match="`rng` must be an integer seed"):
+        net.init("seed")
