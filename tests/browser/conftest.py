@@ -11,7 +11,17 @@ import os
 import shutil
 
 import pytest
-from lab_driver import CHROMIUM, ROOT, chromium, jupyterlab, local_only
+from lab_driver import (
+    CHROMIUM,
+    ROOT,
+    chromium,
+    error_outputs,
+    jupyterlab,
+    local_only,
+    open_notebook,
+    render_failures,
+    run_all,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,3 +62,53 @@ def page(browser):
     yield pg
     context.close()
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser):
+    """One browser context for the session's notebooks; (context, refused)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside = local_only(context)
+    yield context, outside
+    context.close()
+
+
+@pytest.fixture
+def notebook(lab, shared_context):
+    """``notebook(name)``: a page showing notebook `name` with all cells run.
+
+    Running a notebook takes a while, so the last one opened stays open for
+    the next test that asks for it (in whatever state that test left its
+    controls); the test fails if a request left 127.0.0.1.
+    """
+    context, outside = shared_context
+
+    def get(name):
+        cached = _OPEN.get("page")
+        if cached is not None and _OPEN.get("name") == name and not cached.is_closed():
+            return cached
+        if cached is not None and not cached.is_closed():
+            _shutdown_kernel(cached)
+            cached.close()
+        page = context.new_page()
+        open_notebook(page, lab, name)
+        run_all(page)
+        _OPEN.update(page=page, name=name)
+        page.ran_errors = error_outputs(page)
+        page.ran_render_failures = render_failures(page)
+        return page
+
+    yield get
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+_OPEN = {}
+
+
+def _shutdown_kernel(page):
+    page.evaluate(
+        """async () => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          if (panel && panel.sessionContext) await panel.sessionContext.shutdown();
+        }"""
+    )

@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -311,6 +313,252 @@ def click_slider(page, index, fraction):
     rail.scroll_into_view_if_needed()
     box = rail.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+
+
+# --- plotly figures and their own sliders -----------------------------------
+# `plot` below is a Playwright locator of one `.js-plotly-plot` element.
+
+_DECODE = """
+  const decode = v => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'bdata' in v) {
+      const bin = atob(v.bdata);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const types = {f4: Float32Array, f8: Float64Array, i1: Int8Array,
+        u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array,
+        u4: Uint32Array};
+      return Array.from(new types[v.dtype](bytes.buffer), x => x);
+    }
+    if (v && typeof v.length === 'number' && typeof v !== 'string') {
+      return Array.from(v, x => (x === null || x === undefined ? NaN : x));
+    }
+    return v === undefined ? null : v;
+  };
+  const xy = t => ({x: decode(t.x), y: decode(t.y)});
+"""
+
+
+def plotly_sliders(page):
+    """(plot index, slider index, number of steps) of every plotly slider."""
+    return page.evaluate(
+        """() => {
+          const found = [];
+          document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
+            ((gd.layout && gd.layout.sliders) || []).forEach((s, j) => {
+              found.push([i, j, s.steps.length]);
+            });
+          });
+          return found;
+        }"""
+    )
+
+
+def slider_state(plot, slider):
+    """Active step and the steps' methods, labels and arguments of one slider."""
+    return plot.evaluate(
+        """(gd, j) => {
+          const s = gd._fullLayout.sliders[j];
+          return {active: s.active, steps: s.steps.map(
+            st => ({method: st.method, label: st.label, args: st.args}))};
+        }""",
+        slider,
+    )
+
+
+def frame(plot, name):
+    """A frame of the figure: trace indices, decoded x/y, annotation texts."""
+    return plot.evaluate(
+        "(gd, name) => {"
+        + _DECODE
+        + """
+          const f = gd._transitionData._frameHash[name];
+          if (!f) return null;
+          const data = (f.data || []).map(xy);
+          const traces = f.traces || data.map((_, k) => k);
+          const notes = f.layout && f.layout.annotations;
+          return {name, traces, data,
+                  annotations: notes ? notes.map(a => a.text) : null};
+        }""",
+        name,
+    )
+
+
+def drawn(plot, traces=None):
+    """x/y as drawn of the given trace indices (default all), and annotations."""
+    return plot.evaluate(
+        "(gd, traces) => {"
+        + _DECODE
+        + """
+          const full = gd._fullData;
+          const pick = traces === null ? full.map(t => t.index) : traces;
+          const byIndex = k => full.find(t => t.index === k);
+          return {data: pick.map(k => xy(byIndex(k))),
+                  annotations: (gd._fullLayout.annotations || []).map(a => a.text)};
+        }""",
+        traces,
+    )
+
+
+def click_step(page, plot, slider, step):
+    """Click one step of a plotly slider: on its tick, at the rail's height."""
+    group = plot.locator(".slider-group").nth(slider)
+    group.scroll_into_view_if_needed()
+    rail = group.locator(".slider-rail-rect").bounding_box()
+    tick = group.locator(".slider-tick-rect").nth(step).bounding_box()
+    x = tick["x"] + tick["width"] / 2
+    page.mouse.click(x, rail["y"] + rail["height"] / 2)
+
+
+def wait_for(predicate, timeout=20, interval=0.1, what="condition"):
+    """Poll `predicate` until it returns a true value; return that value.
+
+    Only a safety net: the tests wait for a state, never for a duration.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not reached within {timeout} s")
+        time.sleep(interval)
+
+
+def same_data(a, b, rtol=1e-6, atol=1e-9):
+    """Whether two lists of {"x", "y"} traces hold the same numbers (NaN = NaN)."""
+    if len(a) != len(b):
+        return False
+    for ta, tb in zip(a, b, strict=True):
+        for key in ("x", "y"):
+            va, vb = ta[key], tb[key]
+            if va is None or vb is None:
+                if va is not vb:
+                    return False
+                continue
+            try:
+                fa, fb = np.array(va, dtype=float), np.array(vb, dtype=float)
+            except (TypeError, ValueError):  # categories, dates: compare as given
+                if list(va) != list(vb):
+                    return False
+                continue
+            if fa.shape != fb.shape:
+                return False
+            if not np.allclose(fa, fb, rtol=rtol, atol=atol, equal_nan=True):
+                return False
+    return True
+
+
+# --- controls computed in the kernel (ntkflow.viz.KernelControl) ------------
+
+_CONTROL_STATE = """
+def _ntkflow_control_state(name, render=False):
+    import json
+
+    from ntkflow.viz.controls import KernelControl
+
+    # Distinct objects: IPython's output history holds the same ones again.
+    found = {
+        id(v): v
+        for v in list(globals().values())
+        if isinstance(v, KernelControl) and v.name == name
+    }
+    found = list(found.values())
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} KernelControls named {name!r}")
+    c = found[0]
+    state = dict(
+        value=c.control.value,
+        label=getattr(c.control, "label", None),
+        busy=c.busy,
+        n_computed=c.n_computed,
+        n_submitted=c.n_submitted,
+        error=None if c.error is None else f"{type(c.error).__name__}: {c.error}",
+    )
+
+    def clean(values):
+        if values is None:
+            return None
+        out = []
+        for v in values:
+            try:
+                out.append(None if v is None or v != v else float(v))
+            except (TypeError, ValueError):
+                out.append(str(v))
+        return out
+
+    if render:
+        figure = c.render(c.control.value)
+        state["traces"] = [dict(x=clean(t.x), y=clean(t.y)) for t in figure.data]
+    return json.dumps(state)
+"""
+
+
+def kernel_controls(page):
+    """Names of the KernelControls shown in the notebook, in page order."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.ntkflow-control')].map(box =>
+              [...box.classList].find(c => c.startsWith('ntkflow-control-'))
+                .slice('ntkflow-control-'.length))"""
+    )
+
+
+def control_box(page, name):
+    return page.locator(f".ntkflow-control-{name}")
+
+
+def control_state(page, name, render=False):
+    """The kernel's view of a KernelControl; with `render`, its figure's data
+    for the current value, computed afresh by the control's own function."""
+    return kernel_eval(
+        page, f"_ntkflow_control_state({name!r}, {render!r})", setup=_CONTROL_STATE
+    )
+
+
+def control_value_shown(page, name):
+    """The control's value as the browser shows it (slider readout, dropdown)."""
+    box = control_box(page, name)
+    readout = box.locator(".widget-readout")
+    if readout.count():
+        return readout.first.inner_text().strip()
+    return box.locator("select").first.evaluate("s => s.options[s.selectedIndex].text")
+
+
+def _matches(shown, state):
+    if state["label"] is not None:
+        return shown == str(state["label"])
+    try:
+        return abs(float(shown) - float(state["value"])) < 1e-9 + 1e-6 * abs(
+            float(state["value"])
+        )
+    except ValueError:
+        return shown == str(state["value"])
+
+
+def wait_control_settled(page, name, timeout=60):
+    """Wait until the kernel holds the value the browser shows and is done
+    computing; returns the kernel's state."""
+
+    def settled():
+        state = control_state(page, name)
+        shown = control_value_shown(page, name)
+        return state if _matches(shown, state) and not state["busy"] else None
+
+    wait_for(settled, timeout=timeout, interval=0.2, what=f"control {name} settled")
+    wait_for(
+        lambda: "ntkflow-busy" not in control_box(page, name).get_attribute("class"),
+        timeout=timeout,
+        what=f"control {name} no longer says it is computing",
+    )
+    return control_state(page, name)
+
+
+def press_on_control(page, name, keys):
+    """Focus the control's slider handle and press each key of `keys`."""
+    handle = control_box(page, name).locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for key in keys:
+        page.keyboard.press(key)
 
 
 def screenshot(page, name):
