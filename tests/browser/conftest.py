@@ -21,6 +21,7 @@ from lab_driver import (
     open_notebook,
     render_failures,
     run_all,
+    wait_for,
 )
 
 
@@ -95,6 +96,11 @@ def notebook(lab, shared_context):
         run_all(page)
         _OPEN.update(page=page, name=name)
         page.ran_errors = error_outputs(page)
+        # A view may still be on its way; give it a moment before calling it failed.
+        try:
+            wait_for(lambda: not render_failures(page), timeout=15)
+        except TimeoutError:
+            pass
         page.ran_render_failures = render_failures(page)
         return page
 

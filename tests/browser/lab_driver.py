@@ -241,27 +241,46 @@ def error_outputs(page):
 
 
 def render_failures(page):
-    """Outputs that did not render: widgets without a view, empty plots."""
+    """Outputs that did not render: broken or missing widget views, empty plots.
+
+    Walks the notebook's own output list, so that a widget drawn as its text
+    (no widget manager, or an untrusted notebook) counts as a failure too.
+    """
     return page.evaluate(
         """() => {
           const bad = [];
           const widgetMime = 'application/vnd.jupyter.widget-view+json';
-          for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
-            const mime = out.getAttribute('data-mime-type');
-            const text = out.innerText || '';
-            if (text.includes('Error displaying widget')) {
-              bad.push('widget: ' + text.slice(0, 300));
-            } else if (mime === widgetMime && !out.querySelector('.jupyter-widgets')) {
-              bad.push('widget without a view: ' + text.slice(0, 300));
-            } else if (mime === 'application/vnd.plotly.v1+json' &&
-                       !out.querySelector('.js-plotly-plot .main-svg')) {
-              bad.push('plotly output without a plot');
-            } else if (mime === 'text/plain' &&
-                       /^(VBox|HBox|Box|FigureWidget|Output)\\(/.test(text)) {
-              bad.push('widget shown as text (no widget manager?): ' +
-                       text.slice(0, 200));
+          const plotlyMime = 'application/vnd.plotly.v1+json';
+          const broken = t => t.includes('Error displaying widget') ||
+                              t.includes('Loading widget...');
+          // Anywhere, also inside Output widgets.
+          for (const node of document.querySelectorAll('.jupyter-widgets')) {
+            if (broken(node.innerText || '')) {
+              bad.push('widget: ' + node.innerText.slice(0, 300));
             }
           }
+          const panel = window.jupyterapp.shell.currentWidget;
+          const cells = panel && panel.content ? panel.content.widgets : [];
+          cells.forEach((cell, c) => {
+            if (cell.model.type !== 'code') return;
+            const outputs = cell.model.outputs;
+            for (let i = 0; i < outputs.length; i++) {
+              const data = outputs.get(i).data;
+              const child = cell.outputArea.widgets[i];
+              const node = child && [...child.node.children].find(
+                n => n.classList.contains('jp-OutputArea-output'));
+              const where = `cell ${c}, output ${i}: `;
+              if (!node) { bad.push(where + 'not shown'); continue; }
+              const text = (node.innerText || '').slice(0, 200);
+              if (data[widgetMime] && !broken(text) &&
+                  !node.matches('.jupyter-widgets, :has(.jupyter-widgets)')) {
+                bad.push(where + 'widget shown as text: ' + text);
+              } else if (data[plotlyMime] &&
+                         !node.matches(':has(.main-svg)')) {
+                bad.push(where + 'plotly output without a plot');
+              }
+            }
+          });
           return bad;
         }"""
     )

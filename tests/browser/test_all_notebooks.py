@@ -80,8 +80,15 @@ def check_plotly_slider(page, stem, plot_index, slider, n_steps):
 
     # Flood: clicks as fast as the browser takes them, ending on a known step.
     steps = [(7 * i + 3) % n_steps for i in range(FLOOD - 1)] + [n_steps // 3]
+    group = plot.locator(".slider-group").nth(slider)
+    rail = group.locator(".slider-rail-rect").bounding_box()
+    ticks = group.locator(".slider-tick-rect")
+    xs = [
+        (box := ticks.nth(k).bounding_box())["x"] + box["width"] / 2
+        for k in range(n_steps)
+    ]
     for step in steps:
-        click_step(page, plot, slider, step)
+        page.mouse.click(xs[step], rail["y"] + rail["height"] / 2)
     check_frame_drawn(plot, slider, steps[-1])
 
 
