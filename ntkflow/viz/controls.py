@@ -142,6 +142,13 @@ class KernelControl:
         The last figure drawn; None after a failure.
     error : BaseException or None
         The exception of the last value, if ``render`` raised.
+
+    Warnings
+    --------
+    It needs a running kernel: in a static HTML export the control shows its
+    first figure and does nothing when moved. ``render`` runs in a worker
+    thread, beside whatever cell the learner runs meanwhile, so it should only
+    read the notebook's variables, never change them.
     """
 
     def __init__(self, control, render, *, name):
