@@ -87,3 +87,33 @@ def test_text_progress_is_timing_free():
     report(1, 2)
     report(2, 2)
     assert out.getvalue() == "\rflows: 1/2\rflows: 2/2\n"
+
+
+def test_ends_figure_draws_a_curve_and_the_chord(small):
+    from ntkflow.viz import ends_figure
+
+    data, outputs, loss, theta0 = small
+    ends = deform(outputs, loss, theta0, [0.0, 1.0], n_levels=11)
+    fig = ends_figure(ends, data.labels, data.class_names, "seed 2")
+    x0, y = ends.x0, ends.target
+    chord = nf.simplex_plane(x0 + ends.levels[:, None] * (y - x0))  # (L, N, 2)
+    uv = nf.simplex_plane(ends.paths)
+    for c in range(3):
+        pick = np.flatnonzero(data.labels == c)
+        for a in (0, 1):
+            trace = fig.data[3 * a + c]
+            xs = np.asarray(trace.x, dtype=float).reshape(pick.size, -1)
+            ys = np.asarray(trace.y, dtype=float).reshape(pick.size, -1)
+            assert np.isnan(xs[:, -1]).all() and np.isnan(ys[:, -1]).all()
+            np.testing.assert_allclose(xs[:, :-1].T, uv[a][:, pick, 0], atol=1e-6)
+            np.testing.assert_allclose(ys[:, :-1].T, uv[a][:, pick, 1], atol=1e-6)
+        adapted = np.asarray(fig.data[3 + c].x, dtype=float).reshape(pick.size, -1)
+        np.testing.assert_allclose(adapted[:, :-1].T, chord[:, pick, 0], atol=1e-5)
+        curved = np.asarray(fig.data[c].x, dtype=float).reshape(pick.size, -1)
+        assert np.abs(curved[:, :-1].T - chord[:, pick, 0]).max() > 1e-3
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0].startswith("α = 0: largest distance from the chord")
+    assert f"{ends.chord_distance[1]:.1e}" in titles[1]
+    assert fig.layout.title.text == "seed 2"
+    for ax in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
+        assert fig.layout[ax].title.text

@@ -4,7 +4,14 @@ Everything drawn is computed by the rest of :mod:`ntkflow`; this package only
 lays it out.
 """
 
-from .deformation import deformation_figure
+from .controls import KernelControl
+from .deformation import deformation_figure, ends_figure
 from .style import PALETTE, TextProgress
 
-__all__ = ["PALETTE", "TextProgress", "deformation_figure"]
+__all__ = [
+    "PALETTE",
+    "KernelControl",
+    "TextProgress",
+    "deformation_figure",
+    "ends_figure",
+]

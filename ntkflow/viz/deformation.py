@@ -200,3 +200,90 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
         ],
     )
     return fig
+
+
+def ends_figure(ends, labels, class_names, title=""):
+    """Output paths of the two ends of a deformation, side by side.
+
+    Parameters
+    ----------
+    ends : ntkflow.deformation.Deformation
+        Paths for ``alphas = (0, 1)``, Q = 3: the standard and the adapted
+        flow from the same start.
+    labels : array_like of int, shape (N,)
+    class_names : sequence of str
+    title : str
+        Says what produced this start, for instance the initialization seed.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace ``a * Q + c`` holds the paths of class ``c`` for ``alphas[a]``,
+        samples separated by NaN gaps.
+    """
+    labels = np.asarray(labels)
+    n_classes = len(class_names)
+    uv = simplex_plane(ends.paths)  # (2, L, N, 2)
+    starts = simplex_plane(ends.x0)
+    corner = np.unique(np.round(simplex_plane(ends.target), 12), axis=0)
+    names = [f"α = {alpha:g}" for alpha in ends.alphas]
+    fig = make_subplots(
+        rows=1,
+        cols=len(ends.alphas),
+        horizontal_spacing=0.08,
+        subplot_titles=[
+            f"{name}: largest distance from the chord "
+            f"{ends.chord_distance[a]:.1e} · |x₀ − y|"
+            for a, name in enumerate(names)
+        ],
+    )
+    for a in range(len(ends.alphas)):
+        for c in range(n_classes):
+            xs, ys = _class_lines(uv[a], labels, c)
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=f"path: {class_names[c]}",
+                legendgroup=str(c),
+                showlegend=a == 0,
+                line=dict(color=PALETTE[c], dash=DASHES[c], width=1.6),
+                row=1,
+                col=a + 1,
+            )
+    for a in range(len(ends.alphas)):
+        for c in range(n_classes):
+            mine = labels == c
+            fig.add_scatter(
+                x=rounded(starts[mine, 0]),
+                y=rounded(starts[mine, 1]),
+                mode="markers",
+                name=f"start x₀: {class_names[c]}",
+                legendgroup=str(c),
+                showlegend=False,
+                marker=dict(color=PALETTE[c], symbol=SYMBOLS[c], size=7),
+                row=1,
+                col=a + 1,
+            )
+        fig.add_scatter(
+            x=rounded(corner[:, 0]),
+            y=rounded(corner[:, 1]),
+            mode="markers",
+            name="labels y",
+            showlegend=a == 0,
+            marker=dict(color="black", symbol="star", size=14),
+            row=1,
+            col=a + 1,
+        )
+    fig.update_xaxes(title_text="u = (x₁ − x₂)/√2", constrain="domain")
+    fig.update_yaxes(title_text="v = (x₁ + x₂ − 2x₃)/√6", scaleanchor="x")
+    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    fig.update_layout(
+        base_layout(
+            height=470,
+            title=dict(text=title, x=0, y=0.98),
+            margin=dict(l=70, r=20, t=120, b=60),
+            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
+        )
+    )
+    return fig

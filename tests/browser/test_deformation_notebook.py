@@ -1,56 +1,100 @@
-"""The centerpiece in a real JupyterLab: it renders, and its sliders respond."""
+"""The centerpiece in a real JupyterLab, against values computed here.
+
+The alpha slider must draw the blend paths that ntkflow computes in this
+process; the seed slider must draw the standard and adapted flows from a
+network initialized with the chosen seed.
+"""
 
 import numpy as np
 import pytest
 from lab_driver import (
-    click_slider,
+    click_step,
+    control_box,
+    drawn,
     error_outputs,
-    open_notebook,
-    plot_data,
-    run_all,
+    press_on_control,
     screenshot,
+    wait_control_settled,
+    wait_for,
 )
 
 import ntkflow as nf
 from ntkflow.deformation import deform
 
+NAME = "04_deformation.ipynb"
+
 
 @pytest.fixture(scope="module")
-def expected():
-    """The blend paths the notebook draws, computed here independently."""
+def problem():
     data = nf.iris_subset(10, rng=1)
     net = nf.MLP((4, 32, 3))
     loss = nf.L2(nf.one_hot(data.labels))
-    blend = deform(net.outputs(data.X), loss, net.init(0), np.linspace(0, 1, 11))
-    return data, nf.simplex_plane(blend.paths)
+    return data, net, net.outputs(data.X), loss
 
 
-def drawn_setosa(page):
-    return np.array(plot_data(page, 0, 0)["x"], dtype=float)
+@pytest.fixture(scope="module")
+def blend_uv(problem):
+    """The blend paths the notebook draws, computed here independently."""
+    data, net, outputs, loss = problem
+    blend = deform(outputs, loss, net.init(0), np.linspace(0, 1, 11))
+    return nf.simplex_plane(blend.paths)
 
 
-def expected_setosa(expected, a):
-    data, uv = expected
-    pick = np.flatnonzero(data.labels == 0)
-    per_sample = np.hstack([uv[a][:, pick, 0].T, np.full((pick.size, 1), np.nan)])
+def class_path_x(uv_a, labels, cls):
+    """x of one class's paths as drawn: samples joined, NaN between them."""
+    pick = np.flatnonzero(labels == cls)
+    per_sample = np.hstack([uv_a[:, pick, 0].T, np.full((pick.size, 1), np.nan)])
     return per_sample.ravel()
 
 
-def test_deformation_notebook_runs_and_its_slider_moves_the_paths(lab, page, expected):
-    open_notebook(page, lab, "04_deformation.ipynb")
-    run_all(page)
-    assert error_outputs(page) == []
-    page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-line")
-    assert page.locator(".js-plotly-plot").count() == 2
+def drawn_x(plot, trace):
+    return np.array(drawn(plot, [trace])["data"][0]["x"], dtype=float)
 
-    start = drawn_setosa(page)
-    np.testing.assert_allclose(start, expected_setosa(expected, 0), atol=1e-5)
 
-    for fraction, a in ((0.5, 5), (0.999, 10)):
-        click_slider(page, 0, fraction)
-        page.wait_for_timeout(400)
-        drawn = drawn_setosa(page)
-        np.testing.assert_allclose(drawn, expected_setosa(expected, a), atol=1e-5)
-        readout = plot_data(page, 0, 0)["text"][2]
+def test_alpha_slider_draws_the_blend_paths(notebook, problem, blend_uv):
+    page = notebook(NAME)
+    assert page.ran_errors == [] and page.ran_render_failures == []
+    labels = problem[0].labels
+    plot = page.locator(".js-plotly-plot").first
+    for a in (10, 5, 0):
+        click_step(page, plot, 0, a)
+        for cls in range(3):
+            expected = class_path_x(blend_uv[a], labels, cls)
+
+            def matches(cls=cls, expected=expected):
+                return np.allclose(
+                    drawn_x(plot, cls), expected, atol=1e-5, equal_nan=True
+                )
+
+            wait_for(matches, what=f"alpha step {a}, class {cls}")
+        readout = drawn(plot, [0])["annotations"][2]
         assert readout.startswith(f"α = {a / 10:.2f}")
-    screenshot(page, "04_deformation_alpha_1")
+    screenshot(page, "04_deformation--alpha-0")
+
+
+def test_seed_slider_draws_the_flows_of_that_initialization(notebook, problem):
+    page = notebook(NAME)
+    data, net, outputs, loss = problem
+    state = wait_control_settled(page, "seed")
+    keys = ["ArrowLeft"] if state["value"] > 0 else ["ArrowRight"]
+    press_on_control(page, "seed", keys)
+    state = wait_control_settled(page, "seed")
+    seed = state["value"]
+
+    ends = deform(outputs, loss, net.init(seed), [0.0, 1.0])
+    uv = nf.simplex_plane(ends.paths)
+    plot = control_box(page, "seed").locator(".js-plotly-plot").first
+    for a in (0, 1):
+        for cls in range(3):
+            expected = class_path_x(uv[a], data.labels, cls)
+
+            def matches(a=a, cls=cls, expected=expected):
+                got = drawn_x(plot, 3 * a + cls)
+                return got.shape == expected.shape and np.allclose(
+                    got, expected, atol=1e-5, equal_nan=True
+                )
+
+            wait_for(matches, timeout=30, what=f"seed {seed}, alpha {a}, {cls}")
+    assert f"seed {seed}" in plot.locator(".gtitle").first.text_content()
+    assert error_outputs(page) == []
+    screenshot(page, f"04_deformation--seed-{seed}")
