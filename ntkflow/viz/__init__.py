@@ -5,6 +5,10 @@ lays it out.
 """
 
 from .deformation import deformation_figure
+from .lazy import lazy_figure
+from .spectrum import spectrum_figure
+from .straight import straight_line_figure
 from .style import PALETTE, TextProgress
 
 __all__ = ["PALETTE", "TextProgress", "deformation_figure"]
+__all__ += ["lazy_figure", "spectrum_figure", "straight_line_figure"]
