@@ -84,3 +84,23 @@ def test_straight_line_frames_hold_the_adapted_flow(data):
         ratio = frame.data[6].y[0]
         assert ratio == pytest.approx((1 - adapted.t[k]) ** 2, rel=1e-6)
         assert f"t = {adapted.t[k]:.2f}" in frame.layout.annotations[2].text
+
+
+def test_mode_decay_figure_draws_the_coordinates_and_their_prediction():
+    from ntkflow.viz import mode_decay_figure
+
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((6, 8))
+    y = rng.standard_normal((3, 2))
+    s = np.linspace(0, 4, 9)
+    Theta = A @ A.T
+    x = nf.lazy_outputs(Theta, np.zeros(6), y, s)
+    lam, coords = nf.residual_modes(Theta, x, y)
+    fig = mode_decay_figure(s, lam, coords, 3, [0, 5])
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    for n, i in enumerate([0, 5]):
+        flow, lazy = fig.data[2 * n], fig.data[2 * n + 1]
+        np.testing.assert_allclose(flow.y, np.abs(coords[:, i] / coords[0, i]), 1e-6)
+        np.testing.assert_allclose(lazy.y, np.exp(-lam[i] * s / 3), rtol=1e-6)
+        # On a linear model the flow is its own lazy prediction.
+        np.testing.assert_allclose(flow.y, lazy.y, rtol=1e-5, atol=1e-12)

@@ -5,10 +5,15 @@ lays it out.
 """
 
 from .deformation import deformation_figure
-from .lazy import lazy_figure
+from .lazy import lazy_figure, mode_decay_figure
 from .spectrum import spectrum_figure
 from .straight import straight_line_figure
 from .style import PALETTE, TextProgress
 
 __all__ = ["PALETTE", "TextProgress", "deformation_figure"]
-__all__ += ["lazy_figure", "spectrum_figure", "straight_line_figure"]
+__all__ += [
+    "lazy_figure",
+    "mode_decay_figure",
+    "spectrum_figure",
+    "straight_line_figure",
+]

@@ -245,3 +245,64 @@ def lazy_figure(sweep, labels, class_names, start_index=0):
         ],
     )
     return fig
+
+
+def mode_decay_figure(s, lam, coords, n_samples, modes):
+    """How chosen kernel modes of the residual decay, beside ``exp(-lambda s / N)``.
+
+    Parameters
+    ----------
+    s : array_like, shape (T,)
+        Flow times.
+    lam : array_like, shape (QN,)
+        Eigenvalues of ``Theta(0)``, decreasing (from
+        :func:`ntkflow.residual_modes`).
+    coords : array_like, shape (T, QN)
+        The residual's coordinates in those eigenvectors along a flow.
+    n_samples : int
+        N.
+    modes : sequence of int
+        Which modes to draw (0 is the largest eigenvalue).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        For each mode, in order, a solid trace ``|c_i(s) / c_i(0)|`` (the
+        flow) and a dashed trace ``exp(-lambda_i s / N)`` (the lazy
+        prediction), both in the mode's colour.
+    """
+    s = np.asarray(s, dtype=np.float64)
+    fig = go.Figure()
+    for n, i in enumerate(modes):
+        colour = PALETTE[n % len(PALETTE)]
+        ratio = np.abs(coords[:, i] / coords[0, i])
+        fig.add_scatter(
+            x=s.astype(np.float32),
+            y=ratio.astype(np.float32),
+            mode="lines+markers",
+            name=f"mode {i + 1}, λ = {lam[i]:.2g}: the flow",
+            line=dict(color=colour, width=2),
+            marker=dict(symbol=SYMBOLS[n % len(SYMBOLS)], size=6),
+        )
+        fig.add_scatter(
+            x=s.astype(np.float32),
+            y=np.exp(-lam[i] * s / n_samples).astype(np.float32),
+            mode="lines",
+            name=f"mode {i + 1}: lazy prediction exp(−λ s/N)",
+            line=dict(color=colour, dash="dash", width=1.5),
+        )
+    fig.update_xaxes(title_text="flow time s")
+    fig.update_yaxes(
+        title_text="|cᵢ(s) / cᵢ(0)|, residual along eigenvector i (log scale)",
+        type="log",
+        range=[-6, 0.3],
+        exponentformat="power",
+    )
+    fig.update_layout(
+        base_layout(
+            height=520,
+            margin=dict(l=80, r=20, t=110, b=60),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        )
+    )
+    return fig
