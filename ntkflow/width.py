@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import as_choice, as_count, as_float_array, as_real
 from .integrate import METHODS, flow
-from .kernel import _range_basis, jacobian
+from .kernel import default_rtol, jacobian
 from .lazy import lazy_outputs
 from .losses import L2
 from .models import ACTIVATIONS, MLP
@@ -99,11 +99,11 @@ def width_spectra(X, n_outputs, widths, *, activation="tanh", seed=0, rtol=None)
         net, outputs, theta = _network(X, width, n_outputs, activation, seed)
         D = jacobian(outputs, theta)
         S = np.linalg.svd(D, compute_uv=False)
-        basis = _range_basis(D, rtol)
+        cut = (default_rtol(D) if rtol is None else rtol) * S[0]
         n_params.append(net.n_params)
         eigenvalues.append(S**2)
-        ranks.append(basis.S.size)
-        cutoffs.append((basis.rtol * S[0]) ** 2)
+        ranks.append(int(np.sum(S > cut)))
+        cutoffs.append(cut**2)
     return WidthSpectra(
         widths,
         np.array(n_params),
