@@ -9,6 +9,7 @@ arXiv:2311.15487.
 
 from . import exercises
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
+from .differences import finite_difference_jacobian
 from .flows import (
     FAMILIES,
     kernel_velocity,
@@ -33,8 +34,10 @@ from .integrate import (
     sweep,
 )
 from .kernel import evaluate, jacobian, ntk, pinv, projector, range_basis, rank
+from .lazy import kernel_modes, lazy_outputs, residual_modes
 from .losses import L2, CrossEntropy
 from .models import MLP, linear_outputs
+from .width import lazy_sweep, width_spectra
 
 __version__ = "0.1.0"
 
@@ -53,11 +56,15 @@ __all__ = [
     "duplicate_inputs",
     "evaluate",
     "exercises",
+    "finite_difference_jacobian",
     "flow",
     "flow_time",
     "iris_subset",
     "jacobian",
+    "kernel_modes",
     "kernel_velocity",
+    "lazy_outputs",
+    "lazy_sweep",
     "linear_outputs",
     "load_iris",
     "mode_gains",
@@ -71,6 +78,8 @@ __all__ = [
     "range_basis",
     "rank",
     "reparametrize",
+    "residual_modes",
     "simplex_plane",
     "sweep",
+    "width_spectra",
 ]

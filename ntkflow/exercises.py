@@ -47,3 +47,91 @@ def check_loss_at_t(answer, t, rel=1e-6):
     """
     hint = "write x(t) - y using x(t) = (1 - t) x0 + t y, then take |.|^2."
     return _verdict(answer, (1 - t) ** 2, rel, hint)
+
+
+def check_max_rank(answer, n_rows, n_params):
+    """The largest rank ``D`` (and so ``Theta = D D^T``) can have.
+
+    Expected ``min(QN, K)``: a matrix's rank is at most its number of rows
+    and at most its number of columns, and ``rank D D^T = rank D``.
+
+    Parameters
+    ----------
+    answer : int
+    n_rows : int
+        QN, the number of stacked outputs (rows of ``D``).
+    n_params : int
+        K, the number of parameters (columns of ``D``).
+    """
+    hint = (
+        "D has one row per output number and one column per parameter. How "
+        "many independent columns can it have, and how many independent rows?"
+    )
+    return _verdict(answer, min(n_rows, n_params), 0.0, hint)
+
+
+def check_mode_decay_time(answer, eigenvalue, n_samples, factor, rel=1e-3):
+    """Flow time for a kernel mode of the lazy flow to shrink by ``factor``.
+
+    Expected ``N ln(factor) / lambda``: in the eigenbasis of a frozen
+    ``Theta`` the residual's coordinate ``i`` obeys ``r_i' = -lambda_i r_i / N``.
+    """
+    expected = n_samples * np.log(factor) / eigenvalue
+    hint = (
+        "write the flow x' = -Theta (x - y) / N for one eigen-coordinate of "
+        "the residual: a scalar linear equation. Solve it and ask when "
+        "r(s) / r(0) = 1 / factor."
+    )
+    return _verdict(answer, expected, rel, hint)
+
+
+def check_time_to_epsilon(answer, n_samples, c0, epsilon, rel=1e-3):
+    """The flow time at which the adapted squared-loss flow reaches ``C = epsilon``.
+
+    Expected ``s_eps = (N / 2) ln(C(0) / epsilon)``, from ``C(s) = e^(-2s/N) C(0)``.
+
+    Parameters
+    ----------
+    answer : float
+    n_samples : int
+        N.
+    c0 : float
+        The loss at the start, ``C(0) > epsilon``.
+    epsilon : float
+        The target loss, ``> 0``.
+    """
+    if not 0 < epsilon < c0:
+        raise ValueError(
+            f"`epsilon` must lie in (0, c0={c0:g}) for the flow to reach it; "
+            f"got {epsilon!r}."
+        )
+    expected = n_samples / 2 * np.log(c0 / epsilon)
+    hint = (
+        "the adapted flow multiplies the loss by e^(-2s/N) after time s, "
+        "whatever the network. Set C(0) e^(-2s/N) equal to epsilon and take "
+        "logarithms."
+    )
+    return _verdict(answer, expected, rel, hint)
+
+
+def compare_with_flow(prediction, measured, rel=1e-3):
+    """Compare a prediction made before training with the value the flow gave.
+
+    Prints both and whether they agree within ``rel``; returns True if so.
+    """
+    if prediction is None:
+        print(
+            f"The flow measured {measured:.6g}. Make your prediction first: "
+            "replace None in the exercise above and run the cells again."
+        )
+        return False
+    if isinstance(prediction, bool) or not isinstance(prediction, numbers.Real):
+        print(f"Give a number; got {prediction!r}.")
+        return False
+    agree = abs(prediction - measured) <= rel * abs(measured)
+    verdict = "they agree" if agree else "they differ"
+    print(
+        f"Predicted {prediction:.6g}, measured {measured:.6g}: {verdict} "
+        f"(within {rel:g} relative)."
+    )
+    return agree

@@ -28,3 +28,39 @@ def test_non_numbers_are_not_right(answer, capsys):
 def test_unanswered_exercise_asks_for_an_answer(capsys):
     assert not exercises.check_time_to_loss(None, 30, 1e-3)
     assert "in place of None" in capsys.readouterr().out
+
+
+def test_max_rank_right_and_wrong(capsys):
+    assert exercises.check_max_rank(19, n_rows=90, n_params=19)
+    assert exercises.check_max_rank(90, n_rows=90, n_params=259)
+    assert not exercises.check_max_rank(259, n_rows=90, n_params=259)
+    out = capsys.readouterr().out
+    assert "Hint" in out and out.count("Right") == 2
+
+
+def test_mode_decay_time_right_and_wrong(capsys):
+    right = 30 * np.log(100) / 2.5
+    assert exercises.check_mode_decay_time(right, 2.5, 30, 100)
+    assert not exercises.check_mode_decay_time(30 / 2.5, 2.5, 30, 100)
+    out = capsys.readouterr().out
+    assert "Hint" in out and out.count(f"{right:.6g}") == 1
+
+
+def test_time_to_epsilon_right_and_wrong(capsys):
+    right = 15 * np.log(0.8 / 1e-3)
+    assert exercises.check_time_to_epsilon(right, 30, 0.8, 1e-3)
+    assert not exercises.check_time_to_epsilon(30 * np.log(0.8 / 1e-3), 30, 0.8, 1e-3)
+    assert not exercises.check_time_to_epsilon(15 * np.log(1e3), 30, 0.8, 1e-3)
+    out = capsys.readouterr().out
+    assert out.count("Hint") == 2 and out.count(f"{right:.6g}") == 1
+    with pytest.raises(ValueError, match="`epsilon`"):
+        exercises.check_time_to_epsilon(1.0, 30, 0.8, 0.9)
+
+
+def test_compare_with_flow(capsys):
+    assert exercises.compare_with_flow(100.05, 100.0)
+    assert "they agree" in capsys.readouterr().out
+    assert not exercises.compare_with_flow(90.0, 100.0)
+    assert "they differ" in capsys.readouterr().out
+    assert not exercises.compare_with_flow(None, 100.0)
+    assert "prediction first" in capsys.readouterr().out

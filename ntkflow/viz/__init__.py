@@ -6,6 +6,9 @@ lays it out.
 
 from .controls import KernelControl
 from .deformation import deformation_figure, ends_figure
+from .lazy import lazy_figure, mode_decay_figure
+from .spectrum import spectrum_figure
+from .straight import straight_line_figure
 from .style import PALETTE, TextProgress
 
 __all__ = [
@@ -14,4 +17,8 @@ __all__ = [
     "TextProgress",
     "deformation_figure",
     "ends_figure",
+    "lazy_figure",
+    "mode_decay_figure",
+    "spectrum_figure",
+    "straight_line_figure",
 ]

@@ -1,0 +1,188 @@
+"""The spectrum of the NTK at initialization, with a network-width slider.
+
+Every width's spectrum is computed beforehand (:func:`ntkflow.width_spectra`)
+and stored as a plotly frame: the slider answers in the browser without a
+kernel.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .style import PALETTE, base_layout
+
+_JUMP = dict(
+    mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)
+)
+
+
+def _f32(values):
+    return np.asarray(values, dtype=np.float32)
+
+
+def _readout(spectra, w):
+    K, QN, r = int(spectra.n_params[w]), spectra.n_rows, int(spectra.ranks[w])
+    lam = spectra.eigenvalues[w]
+    kept = lam[lam > spectra.cutoffs[w]]
+    zeros = QN - lam.size
+    text = (
+        f"width {spectra.widths[w]}: K = {K} parameters, QN = {QN} outputs, "
+        f"rank D = {r}.<br>Eigenvalues from {kept[-1]:.2g} to {kept[0]:.3g} "
+        f"count (cut-off {spectra.cutoffs[w]:.1e})"
+    )
+    if zeros:
+        text += f"; {zeros} are exactly 0 because K < QN"
+    return text
+
+
+def _floor(spectra):
+    """Where the exactly-zero eigenvalues are drawn: below every positive one."""
+    low = min(lam[lam > 0].min() for lam in spectra.eigenvalues)
+    return 10.0 ** (np.floor(np.log10(low)) - 1)
+
+
+def _frame_traces(spectra, w):
+    lam = spectra.eigenvalues[w]
+    index = np.arange(1, lam.size + 1)
+    zeros = np.arange(lam.size + 1, spectra.n_rows + 1)
+    return [
+        go.Scatter(x=index.astype(np.int32), y=_f32(lam)),
+        go.Scatter(
+            x=zeros.astype(np.int32), y=np.full(zeros.size, _floor(spectra), np.float32)
+        ),
+        go.Scatter(x=[int(spectra.n_params[w])], y=[int(spectra.ranks[w])]),
+    ]
+
+
+def spectrum_figure(spectra, start_index=0):
+    """Eigenvalues of ``Theta`` and ``rank D`` as the width changes.
+
+    Parameters
+    ----------
+    spectra : ntkflow.width.WidthSpectra
+    start_index : int
+        Which width the figure shows first.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Left: the eigenvalues of the chosen width, largest first. Right:
+        ``rank D`` against K for every width, with the bound ``min(K, QN)``.
+        Traces 0 (positive eigenvalues), 1 (the zero ones, drawn at a floor
+        below the others) and 2 (the chosen width's rank) are the ones each
+        frame replaces.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.58, 0.42],
+        horizontal_spacing=0.12,
+        subplot_titles=("Eigenvalues of Θ = DDᵀ at initialization", "Rank of D"),
+    )
+    moving = _frame_traces(spectra, start_index)
+    moving[0].update(
+        mode="lines+markers",
+        name="eigenvalue λᵢ of Θ",
+        line=dict(color=PALETTE[0], width=2),
+        marker=dict(symbol="circle", size=5),
+    )
+    moving[1].update(
+        mode="markers",
+        name="λᵢ = 0 exactly (K < QN), drawn at the floor",
+        marker=dict(color=PALETTE[5], symbol="triangle-down", size=6),
+    )
+    moving[2].update(
+        mode="markers",
+        name="this width",
+        marker=dict(color=PALETTE[5], symbol="star", size=16),
+    )
+    fig.add_trace(moving[0], row=1, col=1)
+    fig.add_trace(moving[1], row=1, col=1)
+    fig.add_trace(moving[2], row=1, col=2)
+
+    K = spectra.n_params
+    fig.add_scatter(
+        x=K.astype(np.int32),
+        y=spectra.ranks.astype(np.int32),
+        mode="markers",
+        name="rank D, every width",
+        marker=dict(color=PALETTE[0], symbol="circle", size=9),
+        row=1,
+        col=2,
+    )
+    grid = np.unique(np.concatenate([K, [spectra.n_rows]]))
+    fig.add_scatter(
+        x=grid.astype(np.int32),
+        y=np.minimum(grid, spectra.n_rows).astype(np.int32),
+        mode="lines",
+        name="bound min(K, QN)",
+        line=dict(color="black", dash="dot", width=1.5),
+        row=1,
+        col=2,
+    )
+    fig.add_annotation(
+        text=_readout(spectra, start_index),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.2,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font=dict(size=13),
+    )
+
+    names = [str(w) for w in spectra.widths]
+    titles = list(fig.layout.annotations[:2])
+    readout = fig.layout.annotations[2]
+    fig.frames = [
+        go.Frame(
+            name=name,
+            data=_frame_traces(spectra, w),
+            traces=[0, 1, 2],
+            layout=dict(
+                annotations=titles + [readout.update(text=_readout(spectra, w))]
+            ),
+        )
+        for w, name in enumerate(names)
+    ]
+    readout.update(text=_readout(spectra, start_index))
+    steps = [dict(method="animate", label=n, args=[[n], _JUMP]) for n in names]
+
+    high = np.log10(max(lam.max() for lam in spectra.eigenvalues))
+    low = np.log10(_floor(spectra))
+    fig.update_xaxes(
+        title_text="index i (largest eigenvalue first)",
+        range=[0, spectra.n_rows + 1],
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(
+        title_text="eigenvalue λᵢ (log scale)",
+        type="log",
+        range=[low - 0.5, np.ceil(high) + 0.5],
+        exponentformat="power",
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(
+        title_text="number of parameters K (log scale)", type="log", row=1, col=2
+    )
+    fig.update_yaxes(title_text="rank D", range=[0, spectra.n_rows * 1.1], row=1, col=2)
+    fig.update_layout(
+        base_layout(
+            height=600,
+            margin=dict(l=70, r=20, t=100, b=230),
+            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
+        ),
+        sliders=[
+            dict(
+                active=start_index,
+                currentvalue=dict(prefix="hidden-layer width = "),
+                pad=dict(t=100),
+                steps=steps,
+            )
+        ],
+    )
+    return fig
