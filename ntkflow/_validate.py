@@ -51,8 +51,9 @@ def check_finite(name, array):
         # One BLAS dot product is finite for every finite array (unless its
         # squares overflow) and much cheaper than isfinite on a large Jacobian.
         flat = array.reshape(-1)
-        if np.isfinite(flat @ flat):
-            return array
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(flat @ flat):
+                return array
     bad = ~np.isfinite(array)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
