@@ -151,7 +151,9 @@ def main():
             to_jax = f"{seconds / jax_time:8.2f}x" if jax_time else f"{'-':>9}"
             to_naive = f"{seconds / naive_time:9.4f}x"
             label = f"({n}, {q}, {h})"
-            print(f"{label:<14}{k:>6}  {name:<28}{seconds * 1e3:9.4f}{to_jax}{to_naive}")
+            print(
+                f"{label:<14}{k:>6}  {name:<28}{seconds * 1e3:9.4f}{to_jax}{to_naive}"
+            )
         if jax_time:
             print(f"{'':<22}(JAX compilation: {compile_seconds * 1e3:.0f} ms)")
             worst = max(worst, times["ntkflow.jacobian (MLP)"] / jax_time)

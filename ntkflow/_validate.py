@@ -47,7 +47,7 @@ def as_float_array(name, value, ndim=None, shape=None):
 
 def check_finite(name, array):
     """Raise if `array` holds NaN or infinity, saying where the first one is."""
-    if array.dtype == np.float64 and array.flags.c_contiguous and array.size:
+    if array.size > 4096 and array.dtype == np.float64 and array.flags.c_contiguous:
         # One BLAS dot product is finite for every finite array (unless its
         # squares overflow) and much cheaper than isfinite on a large Jacobian.
         flat = array.reshape(-1)

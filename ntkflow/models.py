@@ -124,6 +124,22 @@ class MLP:
         """
         return self.outputs_and_jacobian(theta, X)[1]
 
+    def linearize(self, theta, X):
+        """The network's outputs and its Jacobian ``D`` as a linear map.
+
+        Parameters
+        ----------
+        theta : ndarray, shape (K,)
+        X : ndarray, shape (N, d)
+
+        Returns
+        -------
+        MLPLinearization
+            ``x``, and ``D`` applied without being formed: ``ntk()``,
+            ``rmatvec(z)`` (``D^T z``), ``matvec(v)`` (``D v``), ``dense()``.
+        """
+        return MLPLinearization(self, theta, X)
+
     def outputs_and_jacobian(self, theta, X):
         """Stacked outputs and their Jacobian from one pass over the layers.
 
@@ -229,6 +245,113 @@ def _outer_into(out, delta, inputs, scale, chunk_bytes=1 << 18):
             np.multiply(rows, inputs[j : j + step, k, None, None], out=part[..., k])
 
 
+class MLPLinearization:
+    """An MLP's outputs at ``theta`` and its Jacobian ``D``, kept in factors.
+
+    Row ``(j, q)`` of layer ``l``'s block of ``D`` is ``delta_l[j, q, :]`` for
+    the biases and ``delta_l[j, q, :]`` times the layer's scaled input
+    ``s_l a_j`` for the weights (``delta_l``: derivative of output ``q`` by
+    the layer's pre-activation). Hence, without forming ``D``,
+
+        Theta = sum_l (Delta_l Delta_l^T) * (1 + s_l^2 A_l A_l^T)  (per sample),
+
+    and ``D^T z``, ``D v`` are a few products with ``N x width`` matrices.
+    At ``(N, Q, h) = (50, 3, 64)`` the kernel costs about an eighth of
+    ``D @ D.T``.
+
+    Attributes
+    ----------
+    x : ndarray, shape (QN,)
+        The stacked outputs, ``outputs(theta)`` up to rounding.
+    shape : tuple
+        ``(QN, K)``, the shape of ``D``.
+    """
+
+    def __init__(self, model, theta, X):
+        self.model, self.theta, self.X = model, theta, X
+        layers = model.unflatten(theta)
+        tanh = model.activation == "tanh"
+        last = len(layers) - 1
+        self.inputs, slopes, a = [], [], X
+        for i, (W, b) in enumerate(layers):
+            scale = 1.0 / np.sqrt(W.shape[1])
+            self.inputs.append((a, scale))
+            z = a @ (W.T * scale)
+            z += b
+            if i < last:
+                a = np.tanh(z, out=z) if tanh else z
+                slopes.append(_tanh_slope(a) if tanh else None)
+        self.x = z.reshape(-1)
+        self.n_samples, self.n_outputs = X.shape[0], model.n_outputs
+        self.shape = (self.x.size, theta.size)
+        # deltas[i]: (N, Q, width_i); the last layer's is the identity (None).
+        self.deltas = [None] * len(layers)
+        for i in range(last, 0, -1):
+            W, scale = layers[i][0], self.inputs[i][1]
+            if i == last:
+                delta = np.broadcast_to(W * scale, (X.shape[0],) + W.shape)
+            else:
+                delta = self.deltas[i] @ (W * scale)
+            self.deltas[i - 1] = (
+                delta if slopes[i - 1] is None else (delta * slopes[i - 1][:, None, :])
+            )
+        self.layers = layers
+
+    def ntk(self):
+        """``Theta = D D^T``, shape ``(QN, QN)``."""
+        n, q = self.n_samples, self.n_outputs
+        Theta = None
+        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
+            inner = a @ a.T
+            inner *= scale * scale
+            inner += 1.0
+            if delta is None:
+                if Theta is None:
+                    Theta = np.zeros((n, q, n, q))
+                for k in range(q):
+                    Theta[:, k, :, k] += inner
+                continue
+            flat = delta.reshape(n * q, -1)
+            gram = (flat @ flat.T).reshape(n, q, n * q)
+            gram *= np.repeat(inner, q, axis=1)[:, None, :]
+            gram = gram.reshape(n, q, n, q)
+            if Theta is None:
+                Theta = gram
+            else:
+                Theta += gram
+        return Theta.reshape(n * q, n * q)
+
+    def rmatvec(self, z):
+        """``D^T z`` for ``z`` of shape ``(QN,)``: a parameter vector ``(K,)``."""
+        Z = z.reshape(self.n_samples, self.n_outputs)
+        parts = []
+        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
+            G = Z if delta is None else np.einsum("jq,jqi->ji", Z, delta)
+            weights = G.T @ a
+            weights *= scale
+            parts += [weights.reshape(-1), G.sum(axis=0)]
+        return np.concatenate(parts)
+
+    def matvec(self, v):
+        """``D v`` for ``v`` of shape ``(K,)``: an output vector ``(QN,)``."""
+        out = np.zeros((self.n_samples, self.n_outputs))
+        directions = self.model.unflatten(v)
+        for (a, scale), delta, (V, c) in zip(
+            self.inputs, self.deltas, directions, strict=True
+        ):
+            change = a @ (V.T * scale)
+            change += c
+            if delta is None:
+                out += change
+            else:
+                out += np.einsum("jqi,ji->jq", delta, change)
+        return out.reshape(-1)
+
+    def dense(self):
+        """``D`` itself, shape ``(QN, K)``."""
+        return self.model.outputs_and_jacobian(self.theta, self.X)[1]
+
+
 class StackedOutputs:
     """``outputs(theta) -> x``: a network's stacked outputs on a fixed data set.
 
@@ -270,6 +393,12 @@ class StackedOutputs:
         theta = np.asarray(theta, dtype=np.float64)
         self._check(theta)
         return self.model.outputs_and_jacobian(theta, self.X)
+
+    def linearize(self, theta):
+        """``x`` and ``D`` as a linear map; see :meth:`MLP.linearize`."""
+        theta = np.asarray(theta, dtype=np.float64)
+        self._check(theta)
+        return self.model.linearize(theta, self.X)
 
 
 def linear_outputs(A, b=None):
