@@ -301,8 +301,10 @@ def flow(
         field_t = _InT(fun, n)
         solver = _si.LSODA(field_t, 0.0, theta0, t_max, jac=field_t.jac, **options)
         run.steps_through(solver, n)
+        rest = t_max == _T_MAX and run.steps[-1] < s_max
+        if not (run.stopped or rest):
+            run.steps[-1] = s_max  # not s(t(s_max)), which may round
         s_start, theta_start = run.steps[-1], solver.y
-        rest = t_max == _T_MAX and s_start < s_max
     if not run.stopped and rest:
         if method in _IMPLICIT:
             options["jac"] = fun.jac

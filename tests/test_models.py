@@ -125,3 +125,21 @@ def test_bad_activation_and_inputs():
         net.outputs(np.full((2, 4), np.nan))
     with pytest.raises(TypeError, match="`rng` must be an integer seed"):
         net.init("seed")
+
+
+@pytest.mark.parametrize("sizes", [(4, 16, 3), (3, 5, 6, 2), (2, 1)])
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_linearization_applies_the_dense_jacobian(sizes, activation):
+    rng = np.random.default_rng(7)
+    net = nf.MLP(sizes, activation)
+    outputs = net.outputs(rng.standard_normal((9, sizes[0])))
+    theta = net.init(rng)
+    D = autograd.jacobian(lambda th: outputs(th))(theta)
+    lin = outputs.linearize(theta)
+    assert lin.shape == D.shape
+    z, v = rng.standard_normal(D.shape[0]), rng.standard_normal(D.shape[1])
+    np.testing.assert_allclose(lin.x, outputs(theta), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(lin.ntk(), D @ D.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.rmatvec(z), D.T @ z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.matvec(v), D @ v, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.dense(), D, rtol=0, atol=1e-12)
