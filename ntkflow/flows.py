@@ -217,7 +217,7 @@ class _Mobility:
         lin = self.lin
         z = self._cho_solve(g)
         v = lin.rmatvec(z)
-        last = np.inf
+        last = 1e-2
         for _ in range(max_refinements):
             residual = g - lin.matvec(v)
             if self.damping:
@@ -225,14 +225,15 @@ class _Mobility:
             dz = self._cho_solve(residual)
             z += dz
             v += lin.rmatvec(dz)
+            # The error left is about size times the contraction, itself
+            # about the first correction: below 1e-8, it is at rounding level.
             size = np.linalg.norm(dz) / np.linalg.norm(z)
-            if size > 0.5 * last or size > 1e-2:
-                break
-            if size < 1e-12:
+            if size < 1e-8:
                 return z, v
+            if size > 0.5 * last:
+                return None
             last = size
-        # Converged only if the last correction was already small.
-        return (z, v) if size < 1e-8 else None
+        return None
 
     def apply(self, g):
         """``M g`` for ``g`` of shape ``(QN,)`` (or ``(QN, m)`` for a matrix)."""
