@@ -174,7 +174,8 @@ class _Mobility:
             Theta = self.lin.ntk()
             if self.damping:
                 Theta[np.diag_indices(n)] += self.damping
-        if n <= k and self.family == "blend":
+        # At alpha = 1 both families are D^+ (damped: D^T (Theta + mu I)^-1).
+        if n <= k and (self.family == "blend" or self.alpha == 1.0):
             # Theta is symmetric: its transpose is the same matrix in the
             # column-major order LAPACK wants, so nothing is copied.
             factor, info = lapack.dpotrf(Theta.T, lower=1, clean=0, overwrite_a=1)
