@@ -288,13 +288,12 @@ class MLPLinearization:
         self.deltas = [None] * len(layers)
         for i in range(last, 0, -1):
             W, scale = layers[i][0], self.inputs[i][1]
-            if i == last:
-                delta = np.broadcast_to(W * scale, (X.shape[0],) + W.shape)
-            else:
-                delta = self.deltas[i] @ (W * scale)
-            self.deltas[i - 1] = (
-                delta if slopes[i - 1] is None else (delta * slopes[i - 1][:, None, :])
-            )
+            # Below the last layer delta is the identity: W itself, per sample.
+            delta = W * scale if i == last else self.deltas[i] @ (W * scale)
+            slope = slopes[i - 1]
+            if slope is None:
+                slope = np.ones((X.shape[0], W.shape[1]))
+            self.deltas[i - 1] = delta * slope[:, None, :]
         self.layers = layers
 
     def ntk(self):
