@@ -311,6 +311,8 @@ def flow(
         solver = getattr(_si, method)(fun, s_start, theta_start, s_max, **options)
         run.steps_through(solver)
     steps, pieces, message = run.steps, run.pieces, run.message
+    if clock_t:
+        message += " (LSODA in t = 1 - exp(-s/N))"
 
     solution = _si.OdeSolution(np.array(steps), pieces) if pieces else None
     s_end = steps[-1]
