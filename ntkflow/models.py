@@ -294,7 +294,6 @@ class MLPLinearization:
             if slope is None:
                 slope = np.ones((X.shape[0], W.shape[1]))
             self.deltas[i - 1] = delta * slope[:, None, :]
-        self.layers = layers
 
     def ntk(self):
         """``Theta = D D^T``, shape ``(QN, QN)``."""
