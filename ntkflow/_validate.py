@@ -47,6 +47,13 @@ def as_float_array(name, value, ndim=None, shape=None):
 
 def check_finite(name, array):
     """Raise if `array` holds NaN or infinity, saying where the first one is."""
+    if array.size > 4096 and array.dtype == np.float64 and array.flags.c_contiguous:
+        # One BLAS dot product is finite for every finite array (unless its
+        # squares overflow) and much cheaper than isfinite on a large Jacobian.
+        flat = array.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(flat @ flat):
+                return array
     bad = ~np.isfinite(array)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])

@@ -1,12 +1,16 @@
 """Integrating the flows in flow time ``s``, and the trajectory record.
 
 The adapted flow (``alpha = 1``) has every output mode decaying at the same
-rate ``1/N``: it is not stiff, and an explicit 8th-order Runge-Kutta method
-(DOP853) follows it to near machine precision in a few dozen steps. For
-``alpha < 1`` the rate of mode ``i`` grows with ``lambda_i(Theta)/N``, which
-spans many decades: the flow is stiff, and LSODA (which switches between
-Adams and BDF formulas as stiffness appears) is given the Gauss-Newton
-approximation of the field's Jacobian.
+rate ``1/N``: it is not stiff. For the squared loss it is integrated in the
+reparametrized time ``t = 1 - exp(-s/N)``, in which the outputs move along
+the chord at constant speed and errors off the chord decay like ``1 - t``:
+the parameters follow a smooth path without the exponential slow-down, and
+LSODA, which stays in its high-order Adams mode on such a path, follows it
+with about two field evaluations per step. Otherwise an explicit 8th-order
+Runge-Kutta method (DOP853) is used. For ``alpha < 1`` the rate of mode ``i`` grows
+with ``lambda_i(Theta)/N``, which spans many decades: the flow is stiff, and
+LSODA (which switches between Adams and BDF formulas as stiffness appears)
+is given the Gauss-Newton approximation of the field's Jacobian.
 """
 
 from dataclasses import dataclass, field
@@ -18,7 +22,7 @@ from scipy.optimize import brentq
 from ._validate import as_choice, as_count, as_float_array, as_real
 from .flows import FAMILIES, _parameter_velocity, _parameter_velocity_jacobian
 from .kernel import evaluate, jacobian
-from .losses import _Loss
+from .losses import L2, _Loss
 
 METHODS = ("DOP853", "RK45", "Radau", "BDF", "LSODA")
 _IMPLICIT = ("Radau", "BDF", "LSODA")
@@ -112,10 +116,13 @@ class Trajectory:
 class _Field:
     """The deformed flow's ``theta'`` as the integrator sees it, with counters."""
 
-    def __init__(self, outputs, loss, alpha, family, rank_rtol):
+    def __init__(self, outputs, loss, alpha, family, rank_rtol, damping=0.0):
         self.outputs, self.loss = outputs, loss
         self.alpha, self.family, self.rank_rtol = alpha, family, rank_rtol
+        self.damping = damping
         self.nfev = self.njev = 0
+        # The built-in models apply D without forming it (MLPLinearization).
+        self._linearize = getattr(outputs, "linearize", None)
 
     def _parts(self, theta):
         x = np.asarray(self.outputs(theta), dtype=np.float64)
@@ -123,17 +130,56 @@ class _Field:
 
     def __call__(self, s, theta):
         self.nfev += 1
-        x, D = self._parts(theta)
+        if self._linearize is not None:
+            D = self._linearize(theta)
+            x = D.x
+        else:
+            x, D = self._parts(theta)
         g = self.loss.grad(x)
-        return _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
+        return _parameter_velocity(
+            D, g, self.alpha, self.family, self.rank_rtol, self.damping
+        )
 
     def jac(self, s, theta):
         self.njev += 1
         x, D = self._parts(theta)
         HD = self.loss.hessian(x) @ D
         return _parameter_velocity_jacobian(
-            D, HD, self.alpha, self.family, self.rank_rtol
+            D, HD, self.alpha, self.family, self.rank_rtol, self.damping
         )
+
+
+#: The t clock stops here (s = N ln 1e9); any flow time left runs on the s clock.
+_T_MAX = 1.0 - 1e-9
+
+
+class _InT:
+    """A field in flow time ``s`` seen in ``t = 1 - exp(-s/N)``.
+
+    ``d theta / dt = (N / (1 - t)) theta'(s)``. For the adapted squared-loss
+    flow ``theta'(s) = -D^+ (x - y) / N`` and ``x - y = (1 - t)(x0 - y)``,
+    so ``d theta / dt = -D^+ (x0 - y)`` up to the integrator's error: no
+    exponential decay left to resolve.
+    """
+
+    def __init__(self, field, n_samples):
+        self.field, self.n_samples = field, n_samples
+
+    def __call__(self, t, theta):
+        return self.field(t, theta) * (self.n_samples / (1.0 - t))
+
+    def jac(self, t, theta):
+        return self.field.jac(t, theta) * (self.n_samples / (1.0 - t))
+
+
+class _InS:
+    """A dense-output piece computed in ``t``, evaluated at flow times ``s``."""
+
+    def __init__(self, piece, n_samples):
+        self.piece, self.n_samples = piece, n_samples
+
+    def __call__(self, s):
+        return self.piece(-np.expm1(-np.asarray(s) / self.n_samples))
 
 
 def _check_loss(loss, n_out):
@@ -165,6 +211,7 @@ def flow(
     loss_ratio=None,
     rank_rtol=None,
     max_steps=20_000,
+    damping=0.0,
 ):
     """Integrate a flow of the deformation family from ``theta0``.
 
@@ -185,7 +232,10 @@ def flow(
         End of the flow time, ``> 0``. Default ``5 N``.
     family : {'blend', 'spectral'}
     method : str, optional
-        One of ``METHODS``. Default DOP853 for ``alpha = 1``, LSODA otherwise.
+        One of ``METHODS``, run in flow time ``s``. Default: for ``alpha = 1``
+        and the squared loss, LSODA in the reparametrized time ``t`` (see the
+        module docstring); DOP853 for ``alpha = 1`` and cross-entropy; LSODA
+        for ``alpha < 1``.
     rtol, atol : float
         Integrator tolerances.
     s_eval : array_like, optional
@@ -197,6 +247,11 @@ def flow(
         Rank cut-off for ``D^+`` (see :func:`ntkflow.rank`).
     max_steps : int
         Cap on accepted steps; more raises :class:`IntegrationError`.
+    damping : float, optional
+        ``mu >= 0``: replace ``Theta^+`` by ``(Theta + mu I)^-1`` (see
+        :func:`ntkflow.parameter_velocity`). Keeps the adapted flow moving
+        when ``Theta`` is ill-conditioned, at the price of slowing the modes
+        with eigenvalues near or below ``mu``.
 
     Returns
     -------
@@ -215,8 +270,9 @@ def flow(
     family = as_choice("family", family, FAMILIES)
     n = loss.n_samples
     s_max = 5.0 * n if s_max is None else as_real("s_max", s_max, 0.0, low_open=True)
+    clock_t = method is None and alpha == 1.0 and isinstance(loss, L2)
     if method is None:
-        method = "DOP853" if alpha == 1.0 else "LSODA"
+        method = "LSODA" if clock_t or alpha < 1.0 else "DOP853"
     method = as_choice("method", method, METHODS)
     rtol = as_real("rtol", rtol, 0.0, 1.0, low_open=True)
     atol = as_real("atol", atol, 0.0, low_open=True)
@@ -233,44 +289,30 @@ def flow(
             )
     if rank_rtol is not None:
         rank_rtol = as_real("rank_rtol", rank_rtol, 0.0, 1.0)
+    damping = as_real("damping", damping, 0.0)
 
-    fun = _Field(outputs, loss, alpha, family, rank_rtol)
-    options = {"rtol": rtol, "atol": atol}
-    if method in _IMPLICIT:
-        options["jac"] = fun.jac
-    solver = getattr(_si, method)(fun, 0.0, theta0, s_max, **options)
-
+    fun = _Field(outputs, loss, alpha, family, rank_rtol, damping)
     c0 = loss.value(x0)
-    stop_level = None if loss_ratio is None else loss_ratio * c0
-    steps, pieces = [0.0], []
-    message = f"reached s_max = {s_max:g}"
-    while solver.status == "running":
-        if len(steps) > max_steps:
-            raise IntegrationError(
-                f"more than max_steps={max_steps} steps before s = {solver.t:.6g} "
-                f"(s_max = {s_max:g}); raise `max_steps` or `rtol`, or shorten "
-                "`s_max`."
-            )
-        error = solver.step()
-        if solver.status == "failed":
-            raise IntegrationError(
-                f"{method} failed at s = {solver.t:.6g}: {error} The flow may be "
-                "blowing up, or D ill-conditioned: try a larger `rank_rtol`."
-            )
-        if not np.isfinite(solver.y).all():
-            raise IntegrationError(
-                f"theta became non-finite at s = {solver.t:.6g}; the flow "
-                "diverged. Try a smaller `s_max` or a larger `rank_rtol`."
-            )
-        pieces.append(solver.dense_output())
-        steps.append(solver.t)
-        if stop_level is not None:
-            c = loss.value(np.asarray(outputs(solver.y)))
-            if c <= stop_level:
-                s_stop = _crossing(pieces[-1], outputs, loss, stop_level, steps[-2:])
-                steps[-1] = s_stop
-                message = f"loss fell to {loss_ratio:g} C(0) at s = {s_stop:.6g}"
-                break
+    run = _Run(outputs, loss, method, max_steps, s_max, loss_ratio, c0)
+    options = {"rtol": rtol, "atol": atol}
+    s_start, theta_start, rest = 0.0, theta0, True
+    if clock_t:
+        t_max = min(-np.expm1(-s_max / n), _T_MAX)
+        field_t = _InT(fun, n)
+        solver = _si.LSODA(field_t, 0.0, theta0, t_max, jac=field_t.jac, **options)
+        run.steps_through(solver, n)
+        rest = t_max == _T_MAX and run.steps[-1] < s_max
+        if not (run.stopped or rest):
+            run.steps[-1] = s_max  # not s(t(s_max)), which may round
+        s_start, theta_start = run.steps[-1], solver.y
+    if not run.stopped and rest:
+        if method in _IMPLICIT:
+            options["jac"] = fun.jac
+        solver = getattr(_si, method)(fun, s_start, theta_start, s_max, **options)
+        run.steps_through(solver)
+    steps, pieces, message = run.steps, run.pieces, run.message
+    if clock_t:
+        message += " (LSODA in t = 1 - exp(-s/N))"
 
     solution = _si.OdeSolution(np.array(steps), pieces) if pieces else None
     s_end = steps[-1]
@@ -281,7 +323,10 @@ def flow(
         s_rec = np.unique(np.clip(np.concatenate([steps, grid]), 0.0, s_end))
     else:
         s_rec = s_eval[s_eval <= s_end]
-    theta = np.array([theta0 if s == 0 else solution(s) for s in s_rec])
+    theta = np.empty((s_rec.size, theta0.size))
+    theta[s_rec == 0] = theta0
+    if (s_rec > 0).any():
+        theta[s_rec > 0] = solution(s_rec[s_rec > 0]).T
     x = np.array([np.asarray(outputs(th), dtype=np.float64) for th in theta])
     losses = np.array([loss.value(xi) for xi in x])
     return Trajectory(
@@ -298,6 +343,64 @@ def flow(
         n_steps=len(steps) - 1,
         message=message,
     )
+
+
+class _Run:
+    """Steps solvers one after the other, gathering the pieces of the solution."""
+
+    def __init__(self, outputs, loss, method, max_steps, s_max, loss_ratio, c0):
+        self.outputs, self.loss, self.method = outputs, loss, method
+        self.max_steps, self.s_max, self.loss_ratio = max_steps, s_max, loss_ratio
+        self.stop_level = None if loss_ratio is None else loss_ratio * c0
+        self.steps, self.pieces = [0.0], []
+        self.stopped = False
+        self.message = f"reached s_max = {s_max:g}"
+
+    def steps_through(self, solver, n_samples=None):
+        """Run ``solver`` to its end; ``n_samples`` given: it runs in ``t``."""
+
+        def flow_time(t):
+            return t if n_samples is None else -n_samples * np.log1p(-t)
+
+        while solver.status == "running":
+            s = flow_time(solver.t)
+            if len(self.steps) > self.max_steps:
+                raise IntegrationError(
+                    f"more than max_steps={self.max_steps} steps before "
+                    f"s = {s:.6g} (s_max = {self.s_max:g}); raise `max_steps` "
+                    "or `rtol`, or shorten `s_max`."
+                )
+            error = solver.step()
+            s = flow_time(solver.t)
+            if solver.status == "failed":
+                raise IntegrationError(
+                    f"{self.method} failed at s = {s:.6g}: {error} The flow may "
+                    "be blowing up, or D ill-conditioned: try a larger "
+                    "`rank_rtol` or a small `damping`."
+                )
+            if not np.isfinite(solver.y).all():
+                raise IntegrationError(
+                    f"theta became non-finite at s = {s:.6g}; the flow "
+                    "diverged. Try a smaller `s_max` or a larger `rank_rtol`."
+                )
+            piece = solver.dense_output()
+            if n_samples is not None:
+                piece = _InS(piece, n_samples)
+            self.pieces.append(piece)
+            self.steps.append(s)
+            if self.stop_level is not None and self._crossed(piece):
+                return
+
+    def _crossed(self, piece):
+        c = self.loss.value(np.asarray(self.outputs(piece(self.steps[-1]))))
+        if c > self.stop_level:
+            return False
+        bracket = self.steps[-2:]
+        s_stop = _crossing(piece, self.outputs, self.loss, self.stop_level, bracket)
+        self.steps[-1] = s_stop
+        self.message = f"loss fell to {self.loss_ratio:g} C(0) at s = {s_stop:.6g}"
+        self.stopped = True
+        return True
 
 
 def _crossing(piece, outputs, loss, level, bracket):

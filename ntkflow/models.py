@@ -122,31 +122,232 @@ class MLP:
         Backpropagates all Q output directions for all N samples at once, so
         the cost is one pass over the layers whatever QN is.
         """
-        activations, derivatives = [X], []
-        layers = self.unflatten(theta)
-        for i, (W, b) in enumerate(layers):
-            z = activations[-1] @ W.T / np.sqrt(W.shape[1]) + b
-            if i < len(layers) - 1:
-                a = np.tanh(z) if self.activation == "tanh" else z
-                tanh = self.activation == "tanh"
-                derivatives.append(1.0 - a**2 if tanh else np.ones_like(a))
-                activations.append(a)
+        return self.outputs_and_jacobian(theta, X)[1]
 
-        n_samples, n_out = X.shape[0], self.n_outputs
-        # delta[j, q, i]: derivative of output q of sample j by the layer's z_i.
-        delta = np.broadcast_to(np.eye(n_out), (n_samples, n_out, n_out))
-        blocks = []
-        for i in range(len(layers) - 1, -1, -1):
-            W, _ = layers[i]
+    def linearize(self, theta, X):
+        """The network's outputs and its Jacobian ``D`` as a linear map.
+
+        Parameters
+        ----------
+        theta : ndarray, shape (K,)
+        X : ndarray, shape (N, d)
+
+        Returns
+        -------
+        MLPLinearization
+            ``x``, and ``D`` applied without being formed: ``ntk()``,
+            ``rmatvec(z)`` (``D^T z``), ``matvec(v)`` (``D v``), ``dense()``.
+        """
+        return MLPLinearization(self, theta, X)
+
+    def outputs_and_jacobian(self, theta, X):
+        """Stacked outputs and their Jacobian from one pass over the layers.
+
+        Parameters
+        ----------
+        theta : ndarray, shape (K,)
+        X : ndarray, shape (N, d)
+
+        Returns
+        -------
+        x : ndarray, shape (QN,)
+            ``self.outputs(X)(theta)``, up to rounding.
+        D : ndarray, shape (QN, K)
+            Row ``j*Q + q`` holds the gradient of output ``q`` of sample ``j``.
+
+        Notes
+        -----
+        With ``delta[j, q, :]`` the derivative of output ``q`` of sample ``j``
+        by a layer's pre-activation ``z``, that layer's block of row
+        ``(j, q)`` is ``delta[j, q, :]`` for ``b`` and the outer product of
+        ``delta[j, q, :]`` with the layer's scaled input for ``W``. Every block
+        is written straight into ``D``; no 4-D temporary is built.
+        """
+        layers = self.unflatten(theta)
+        tanh = self.activation == "tanh"
+        last = len(layers) - 1
+        inputs, slopes, a = [], [], X
+        for i, (W, b) in enumerate(layers):
             scale = 1.0 / np.sqrt(W.shape[1])
-            dW = np.einsum("jqi,jk->jqik", delta, activations[i] * scale)
-            blocks.append(delta.reshape(n_samples, n_out, -1))
-            blocks.append(dW.reshape(n_samples, n_out, -1))
+            inputs.append((a, scale))
+            z = a @ (W.T * scale)
+            z += b
+            if i < last:
+                a = np.tanh(z, out=z) if tanh else z
+                slopes.append(_tanh_slope(a) if tanh else None)
+        x = z
+
+        n_samples, n_out, n_params = X.shape[0], self.n_outputs, theta.size
+        D = np.empty((n_samples, n_out, n_params))
+        end = n_params
+        for i in range(last, -1, -1):
+            W = layers[i][0]
+            width, n_in = W.shape
+            a, scale = inputs[i]
+            start = end - width - width * n_in
+            bias = D[:, :, end - width : end]
+            weights = D[:, :, start : end - width].reshape(
+                n_samples, n_out, width, n_in, copy=False
+            )
+            if i == last:
+                # delta is the identity: output q depends on row q of W only.
+                bias[...] = np.eye(n_out) if n_out > 1 else 1.0
+                if n_out > 1:
+                    weights[...] = 0.0
+                for q in range(n_out):
+                    np.multiply(a, scale, out=weights[:, q, q, :])
+                W_scaled = (W * scale)[None]
+            else:
+                _outer_into(weights, bias, a, scale)
+                W_scaled = W * scale
             if i > 0:
-                delta = (delta @ W) * scale
-                delta = delta * derivatives[i - 1][:, None, :]
-        # Blocks were gathered last layer first, b before W: reverse to theta order.
-        return np.concatenate(blocks[::-1], axis=2).reshape(n_samples * n_out, -1)
+                # The next block's bias part is delta itself: build it there.
+                lower = D[:, :, start - W.shape[1] : start]
+                upper = bias if i < last else None
+                slope = None if slopes[i - 1] is None else slopes[i - 1][:, None, :]
+                _backprop_into(lower, upper, W_scaled, slope)
+            end = start
+        return x.reshape(-1), D.reshape(n_samples * n_out, n_params)
+
+
+def _tanh_slope(a):
+    """``1 - a**2``, the derivative of tanh where it takes the value ``a``."""
+    slope = a * a
+    return np.subtract(1.0, slope, out=slope)
+
+
+def _backprop_into(out, delta, W_scaled, slope):
+    """``out = (delta @ W_scaled) * slope``; ``delta`` None means the identity."""
+    if delta is None:
+        product = W_scaled
+    else:
+        product = delta @ W_scaled
+    if slope is None:
+        out[...] = product
+    else:
+        np.multiply(product, slope, out=out)
+
+
+def _outer_into(out, delta, inputs, scale, chunk_bytes=1 << 18):
+    """``out[j, q, i, k] = delta[j, q, i] * inputs[j, k] * scale``, in place."""
+    n_samples, n_in = inputs.shape
+    inputs = inputs * scale
+    if n_in > 16:
+        np.multiply(delta[..., None], inputs[:, None, None, :], out=out)
+        return
+    # Few inputs: a broadcast product would run its innermost loop over only
+    # n_in numbers. Write one input column at a time instead, a block of
+    # samples at a time so that the strided writes stay in cache.
+    step = max(1, chunk_bytes // (out[0].size * out.itemsize))
+    for j in range(0, n_samples, step):
+        part, rows = out[j : j + step], delta[j : j + step]
+        for k in range(n_in):
+            np.multiply(rows, inputs[j : j + step, k, None, None], out=part[..., k])
+
+
+class MLPLinearization:
+    """An MLP's outputs at ``theta`` and its Jacobian ``D``, kept in factors.
+
+    Row ``(j, q)`` of layer ``l``'s block of ``D`` is ``delta_l[j, q, :]`` for
+    the biases and ``delta_l[j, q, :]`` times the layer's scaled input
+    ``s_l a_j`` for the weights (``delta_l``: derivative of output ``q`` by
+    the layer's pre-activation). Hence, without forming ``D``,
+
+        Theta = sum_l (Delta_l Delta_l^T) * (1 + s_l^2 A_l A_l^T)  (per sample),
+
+    and ``D^T z``, ``D v`` are a few products with ``N x width`` matrices.
+    At ``(N, Q, h) = (50, 3, 64)`` the kernel costs about an eighth of
+    ``D @ D.T``.
+
+    Attributes
+    ----------
+    x : ndarray, shape (QN,)
+        The stacked outputs, ``outputs(theta)`` up to rounding.
+    shape : tuple
+        ``(QN, K)``, the shape of ``D``.
+    """
+
+    def __init__(self, model, theta, X):
+        self.model, self.theta, self.X = model, theta, X
+        layers = model.unflatten(theta)
+        tanh = model.activation == "tanh"
+        last = len(layers) - 1
+        self.inputs, slopes, a = [], [], X
+        for i, (W, b) in enumerate(layers):
+            scale = 1.0 / np.sqrt(W.shape[1])
+            self.inputs.append((a, scale))
+            z = a @ (W.T * scale)
+            z += b
+            if i < last:
+                a = np.tanh(z, out=z) if tanh else z
+                slopes.append(_tanh_slope(a) if tanh else None)
+        self.x = z.reshape(-1)
+        self.n_samples, self.n_outputs = X.shape[0], model.n_outputs
+        self.shape = (self.x.size, theta.size)
+        # deltas[i]: (N, Q, width_i); the last layer's is the identity (None).
+        self.deltas = [None] * len(layers)
+        for i in range(last, 0, -1):
+            W, scale = layers[i][0], self.inputs[i][1]
+            # Below the last layer delta is the identity: W itself, per sample.
+            delta = W * scale if i == last else self.deltas[i] @ (W * scale)
+            slope = slopes[i - 1]
+            if slope is None:
+                slope = np.ones((X.shape[0], W.shape[1]))
+            self.deltas[i - 1] = delta * slope[:, None, :]
+
+    def ntk(self):
+        """``Theta = D D^T``, shape ``(QN, QN)``."""
+        n, q = self.n_samples, self.n_outputs
+        Theta = None
+        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
+            inner = a @ a.T
+            inner *= scale * scale
+            inner += 1.0
+            if delta is None:
+                if Theta is None:
+                    Theta = np.zeros((n, q, n, q))
+                for k in range(q):
+                    Theta[:, k, :, k] += inner
+                continue
+            flat = delta.reshape(n * q, -1)
+            gram = (flat @ flat.T).reshape(n, q, n * q)
+            gram *= np.repeat(inner, q, axis=1)[:, None, :]
+            gram = gram.reshape(n, q, n, q)
+            if Theta is None:
+                Theta = gram
+            else:
+                Theta += gram
+        return Theta.reshape(n * q, n * q)
+
+    def rmatvec(self, z):
+        """``D^T z`` for ``z`` of shape ``(QN,)``: a parameter vector ``(K,)``."""
+        Z = z.reshape(self.n_samples, self.n_outputs)
+        parts = []
+        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
+            G = Z if delta is None else np.einsum("jq,jqi->ji", Z, delta)
+            weights = G.T @ a
+            weights *= scale
+            parts += [weights.reshape(-1), G.sum(axis=0)]
+        return np.concatenate(parts)
+
+    def matvec(self, v):
+        """``D v`` for ``v`` of shape ``(K,)``: an output vector ``(QN,)``."""
+        out = np.zeros((self.n_samples, self.n_outputs))
+        directions = self.model.unflatten(v)
+        for (a, scale), delta, (V, c) in zip(
+            self.inputs, self.deltas, directions, strict=True
+        ):
+            change = a @ (V.T * scale)
+            change += c
+            if delta is None:
+                out += change
+            else:
+                out += np.einsum("jqi,ji->jq", delta, change)
+        return out.reshape(-1)
+
+    def dense(self):
+        """``D`` itself, shape ``(QN, K)``."""
+        return self.model.outputs_and_jacobian(self.theta, self.X)[1]
 
 
 class StackedOutputs:
@@ -183,9 +384,19 @@ class StackedOutputs:
 
     def jacobian(self, theta):
         """``D = dx/dtheta``, shape ``(QN, K)``, in closed form."""
+        return self.outputs_and_jacobian(theta)[1]
+
+    def outputs_and_jacobian(self, theta):
+        """``(x, D)`` from one pass over the network; see :class:`MLP`."""
         theta = np.asarray(theta, dtype=np.float64)
         self._check(theta)
-        return self.model.jacobian(theta, self.X)
+        return self.model.outputs_and_jacobian(theta, self.X)
+
+    def linearize(self, theta):
+        """``x`` and ``D`` as a linear map; see :meth:`MLP.linearize`."""
+        theta = np.asarray(theta, dtype=np.float64)
+        self._check(theta)
+        return self.model.linearize(theta, self.X)
 
 
 def linear_outputs(A, b=None):

@@ -78,6 +78,68 @@ def test_fast_and_svd_paths_agree_with_pinv():
     assert _Mobility(D, 1.0, "blend", None).kind == "svd"
 
 
+@pytest.mark.parametrize("alpha", [0.4, 1.0])
+@pytest.mark.parametrize("family", ["blend", "spectral"])
+def test_kernel_route_through_mlp_factors_agrees_with_pinv(alpha, family):
+    # The field of a flow uses the MLP's factors instead of D: the kernel
+    # route must agree with the SVD of the dense D.
+    rng = np.random.default_rng(8)
+    net = nf.MLP((4, 24, 3))
+    outputs = net.outputs(rng.standard_normal((12, 4)))
+    theta = net.init(rng)
+    D = outputs.jacobian(theta)
+    g = rng.standard_normal(D.shape[0])
+    mobility = _Mobility(outputs.linearize(theta), alpha, family, None)
+    assert mobility.kind in ("cholesky", "eigh")
+    U, S, Vt = np.linalg.svd(D, full_matrices=False)
+    expected = Vt.T @ (nf.mode_gains(S, alpha, family) * (U.T @ g))
+    np.testing.assert_allclose(mobility.apply(g), expected, rtol=1e-10, atol=1e-12)
+    if alpha == 1.0:
+        np.testing.assert_allclose(
+            mobility.apply(g), np.linalg.pinv(D) @ g, rtol=1e-10, atol=1e-12
+        )
+
+
+@pytest.mark.parametrize("family", ["blend", "spectral"])
+def test_damping_is_levenberg_marquardt(family):
+    rng = np.random.default_rng(9)
+    D = rng.standard_normal((6, 15))
+    g = rng.standard_normal(6)
+    mu, alpha = 0.3, 0.6
+    Theta = D @ D.T
+    damped = Theta + mu * np.eye(6)
+    if family == "blend":
+        inner = (1 - alpha) * np.eye(6) + alpha * np.linalg.inv(damped)
+    else:
+        inner = kernel_power(damped, -alpha)
+    expected = -D.T @ inner @ g
+    got = nf.parameter_velocity(D, g, alpha, family, damping=mu)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        nf.output_velocity(D, g, alpha, family, damping=mu), D @ expected, atol=1e-12
+    )
+    # Both routes, the kernel's Cholesky factor and the SVD of D, agree.
+    D2 = rank_deficient_D(rng)
+    g2 = rng.standard_normal(6)
+    exact = -D2.T @ np.linalg.solve(D2 @ D2.T + mu * np.eye(6), g2)
+    mobility = _Mobility(D2, 1.0, "blend", None, mu)
+    assert mobility.kind == "cholesky"
+    np.testing.assert_allclose(-mobility.apply(g2), exact, atol=1e-12)
+    mobility._use_svd(None)
+    np.testing.assert_allclose(-mobility.apply(g2), exact, atol=1e-12)
+    with pytest.raises(ValueError, match="`damping` must lie in"):
+        nf.parameter_velocity(D, g, damping=-1.0)
+
+
+def test_damping_keeps_the_equilibria():
+    rng = np.random.default_rng(2)
+    D = rank_deficient_D(rng)
+    in_kernel = np.linalg.svd(D)[0][:, 4:] @ rng.standard_normal(2)
+    for family in nf.FAMILIES:
+        velocity = nf.parameter_velocity(D, in_kernel, 0.8, family, damping=1e-3)
+        assert np.abs(velocity).max() < 1e-12
+
+
 def test_mode_gains():
     S = np.array([0.5, 2.0])
     np.testing.assert_allclose(nf.mode_gains(S, 0.25), 0.75 * S + 0.25 / S)

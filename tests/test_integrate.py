@@ -155,3 +155,76 @@ def test_labels_that_do_not_fit_the_outputs(iris_problem):
         nf.flow(outputs, nf.L2(np.zeros((3, 2))), theta0)
     with pytest.raises(TypeError, match="`loss` must be an ntkflow loss"):
         nf.flow(outputs, lambda x: x @ x, theta0)
+
+
+@pytest.mark.parametrize("s_max_over_n", [5.0, 30.0])
+def test_t_clock_matches_the_closed_form_of_a_linear_model(s_max_over_n):
+    # x = A theta: D is constant, so the adapted flow is known exactly,
+    # x(s) = y + exp(-s/N)(x0 - y) and theta(s) = theta0 - t A^+ (x0 - y).
+    # Beyond s = N ln 1e9 the t clock hands over to the s clock.
+    rng = np.random.default_rng(11)
+    A = rng.standard_normal((6, 14))
+    outputs = nf.linear_outputs(A)
+    loss = nf.L2(rng.standard_normal((3, 2)))
+    theta0 = rng.standard_normal(14)
+    n = loss.n_samples
+    traj = nf.flow(outputs, loss, theta0, 1.0, s_max=s_max_over_n * n)
+    assert traj.method == "LSODA" and traj.s[-1] == s_max_over_n * n
+    x0, y = outputs(theta0), loss.target
+    t = -np.expm1(-traj.s / n)[:, None]
+    np.testing.assert_allclose(traj.x, x0 + t * (y - x0), rtol=0, atol=1e-10)
+    step = np.linalg.pinv(A) @ (x0 - y)
+    np.testing.assert_allclose(traj.theta, theta0 - t * step, rtol=0, atol=1e-9)
+
+
+def test_t_clock_needs_fewer_field_evaluations_than_the_s_clock(iris_problem):
+    outputs, loss, theta0 = iris_problem
+    in_t = nf.flow(outputs, loss, theta0, 1.0)
+    in_s = nf.flow(outputs, loss, theta0, 1.0, method="DOP853")
+    assert in_t.nfev < in_s.nfev
+    np.testing.assert_allclose(in_t.x[-1], in_s.x[-1], rtol=0, atol=1e-8)
+    assert nf.chord_deviation(in_t, loss.target) < 1e-10
+
+
+@pytest.fixture(scope="module")
+def ill_conditioned():
+    # N = 400 samples, one output, width 128: cond(Theta) is about 1e11.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 4))
+    net = nf.MLP((4, 128, 1))
+    outputs = net.outputs(X)
+    theta0 = net.init(1)
+    loss = nf.L2(np.tanh(X @ rng.standard_normal(4)))
+    lam = np.linalg.eigvalsh(nf.ntk(outputs, theta0))
+    assert lam[-1] / lam[0] > 1e10
+    return outputs, loss, theta0, lam[-1]
+
+
+@pytest.fixture(scope="module")
+def ill_conditioned_flow(ill_conditioned):
+    outputs, loss, theta0, _ = ill_conditioned
+    return nf.flow(outputs, loss, theta0, 1.0, s_max=100.0)
+
+
+def test_ill_conditioned_adapted_flow_keeps_moving(
+    ill_conditioned, ill_conditioned_flow
+):
+    # The exact field divides by singular values down to 3e-6 sigma_max; the
+    # kernel route (Cholesky, refined against D) still follows it, straight.
+    _, loss, _, _ = ill_conditioned
+    traj = ill_conditioned_flow
+    assert traj.s[-1] == 100.0
+    ratio = traj.loss[-1] / traj.loss[0]
+    assert ratio == pytest.approx(np.exp(-2 * 100.0 / 400), rel=1e-8)
+    assert nf.chord_deviation(traj, loss.target) < 1e-9
+
+
+def test_damping_slows_only_the_modes_below_it(ill_conditioned, ill_conditioned_flow):
+    outputs, loss, theta0, lam_max = ill_conditioned
+    traj = nf.flow(outputs, loss, theta0, 1.0, s_max=100.0, damping=1e-8 * lam_max)
+    # Fewer steps, and the loss still falls at (almost) the uniform rate: the
+    # modes with lambda_i >> mu carry nearly all of the residual.
+    assert traj.n_steps < ill_conditioned_flow.n_steps
+    ratio = traj.loss[-1] / traj.loss[0]
+    assert ratio == pytest.approx(np.exp(-2 * 100.0 / 400), rel=1e-3)
+    assert 1e-9 < nf.chord_deviation(traj, loss.target) < 1e-2

@@ -20,7 +20,13 @@ def test_general_jacobian_matches_finite_differences():
 def test_ntk_is_D_Dt(iris_problem):
     outputs, _, theta0 = iris_problem
     D = nf.jacobian(outputs, theta0)
-    np.testing.assert_allclose(nf.ntk(outputs, theta0), D @ D.T, rtol=1e-13)
+    # From the MLP's factors: the same sums in another order.
+    Theta = D @ D.T
+    np.testing.assert_allclose(
+        nf.ntk(outputs, theta0), Theta, rtol=1e-13, atol=1e-14 * Theta.max()
+    )
+    general = nf.ntk(lambda th: outputs(th), theta0)
+    np.testing.assert_allclose(general, Theta, rtol=1e-13, atol=1e-14 * Theta.max())
 
 
 def test_ntk_blocks_are_sample_major():
@@ -94,3 +100,29 @@ def test_bad_theta():
         nf.jacobian(outputs, np.zeros((1, net.n_params)))
     with pytest.raises(ValueError, match="`rtol` must lie in"):
         nf.rank(np.eye(2), rtol=-1)
+
+
+class _GivenJacobian:
+    """An outputs callable whose ``jacobian`` returns a fixed matrix."""
+
+    def __init__(self, D):
+        self.D = D
+
+    def __call__(self, theta):
+        return self.D @ theta
+
+    def jacobian(self, theta):
+        return self.D
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_entry_of_a_large_jacobian_is_named(bad):
+    D = np.ones((300, 400))
+    D[123, 45] = bad
+    with pytest.raises(ValueError, match=r"at index \(123, 45\) \(1 non-finite"):
+        nf.jacobian(_GivenJacobian(D), np.zeros(400))
+
+
+def test_huge_finite_jacobian_passes():
+    D = np.full((300, 400), 1e300)  # the squares overflow, the entries do not
+    assert nf.jacobian(_GivenJacobian(D), np.zeros(400)) is not None

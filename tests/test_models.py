@@ -29,6 +29,29 @@ def test_closed_form_jacobian_matches_autograd():
     np.testing.assert_allclose(outputs.jacobian(theta), general, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "sizes", [(4, 32, 1), (4, 20, 3), (20, 18, 2), (3, 5, 6, 2), (2, 3, 4, 5, 3)]
+)
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_batched_jacobian_equals_autograd_row_by_row(sizes, activation, monkeypatch):
+    # Both ways of writing the weight blocks (few or many inputs per layer),
+    # and blocks of samples smaller than the data set.
+    import ntkflow.models as models
+
+    rng = np.random.default_rng(6)
+    net = nf.MLP(sizes, activation)
+    X = rng.standard_normal((11, sizes[0]))
+    theta = net.init(rng)
+    outputs = net.outputs(X)
+    general = autograd.jacobian(lambda th: outputs(th))(theta)
+    x, D = outputs.outputs_and_jacobian(theta)
+    np.testing.assert_allclose(D, general, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x, outputs(theta), rtol=1e-14, atol=1e-14)
+    tiny_blocks = models._outer_into.__defaults__[0] // 64
+    monkeypatch.setattr(models._outer_into, "__defaults__", (tiny_blocks,))
+    np.testing.assert_allclose(outputs.jacobian(theta), general, rtol=0, atol=1e-12)
+
+
 def test_outputs_are_sample_major():
     rng = np.random.default_rng(5)
     net = nf.MLP((2, 4, 3))
@@ -102,3 +125,21 @@ def test_bad_activation_and_inputs():
         net.outputs(np.full((2, 4), np.nan))
     with pytest.raises(TypeError, match="`rng` must be an integer seed"):
         net.init("seed")
+
+
+@pytest.mark.parametrize("sizes", [(4, 16, 3), (3, 5, 6, 2), (2, 1)])
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_linearization_applies_the_dense_jacobian(sizes, activation):
+    rng = np.random.default_rng(7)
+    net = nf.MLP(sizes, activation)
+    outputs = net.outputs(rng.standard_normal((9, sizes[0])))
+    theta = net.init(rng)
+    D = autograd.jacobian(lambda th: outputs(th))(theta)
+    lin = outputs.linearize(theta)
+    assert lin.shape == D.shape
+    z, v = rng.standard_normal(D.shape[0]), rng.standard_normal(D.shape[1])
+    np.testing.assert_allclose(lin.x, outputs(theta), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(lin.ntk(), D @ D.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.rmatvec(z), D.T @ z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.matvec(v), D @ v, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(lin.dense(), D, rtol=0, atol=1e-12)
