@@ -8,6 +8,7 @@ arXiv:2311.15487.
 """
 
 from . import exercises
+from ._validate import MemoryBudgetError, memory_budget, set_memory_budget
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .flows import (
     FAMILIES,
@@ -25,6 +26,7 @@ from .geometry import (
 )
 from .integrate import (
     METHODS,
+    IllConditionedWarning,
     IntegrationError,
     Trajectory,
     flow,
@@ -45,7 +47,9 @@ __all__ = [
     "L2",
     "CrossEntropy",
     "Dataset",
+    "IllConditionedWarning",
     "IntegrationError",
+    "MemoryBudgetError",
     "Trajectory",
     "at_progress",
     "chord_deviation",
@@ -60,6 +64,7 @@ __all__ = [
     "kernel_velocity",
     "linear_outputs",
     "load_iris",
+    "memory_budget",
     "mode_gains",
     "ntk",
     "one_hot",
@@ -71,6 +76,7 @@ __all__ = [
     "range_basis",
     "rank",
     "reparametrize",
+    "set_memory_budget",
     "simplex_plane",
     "sweep",
 ]

@@ -52,6 +52,14 @@ def mode_gains(S, alpha, family="blend"):
         ``(1-alpha) sigma + alpha / sigma`` (blend) or ``sigma^(1-2 alpha)``
         (spectral).
     """
+    S = as_float_array("S", S, ndim=1)
+    if (S <= 0).any():
+        raise ValueError(
+            "`S` must hold the positive singular values kept by the rank rule; "
+            f"got minimum {float(S.min())!r}."
+        )
+    alpha = as_real("alpha", alpha, 0.0, 1.0)
+    family = as_choice("family", family, FAMILIES)
     if family == "blend":
         return (1.0 - alpha) * S + alpha / S
     return S ** (1.0 - 2.0 * alpha)
@@ -206,9 +214,10 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     g = as_float_array("g", g, shape=(n,))
     alpha = as_real("alpha", alpha, 0.0, 1.0)
     family = as_choice("family", family, FAMILIES)
-    lam, W = np.linalg.eigh((Theta + Theta.T) / 2)
     rtol = n * np.finfo(np.float64).eps if rtol is None else rtol
     rtol = as_real("rtol", rtol, 0.0, 1.0)
+    lam, W = np.linalg.eigh((Theta + Theta.T) / 2)
+    _check_kernel(Theta, lam)
     keep = lam > rtol * max(lam[-1], 0.0)
     lam, W = lam[keep], W[:, keep]
     if family == "blend":
@@ -216,3 +225,20 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     else:
         gains = lam ** (1.0 - alpha)
     return -(W @ (gains * (W.T @ g)))
+
+
+def _check_kernel(Theta, lam):
+    """A kernel ``D D^T`` is symmetric and positive semi-definite, to rounding."""
+    scale = max(float(np.abs(Theta).max()), np.finfo(np.float64).tiny)
+    asym = float(np.abs(Theta - Theta.T).max())
+    noise = 100 * Theta.shape[0] * np.finfo(np.float64).eps * scale
+    if asym > noise:
+        raise ValueError(
+            "`Theta` must be a symmetric kernel D D^T; got max |Theta - Theta^T| "
+            f"= {asym:.3g} (entries up to {scale:.3g}). Did you pass D itself?"
+        )
+    if lam[0] < -noise:
+        raise ValueError(
+            "`Theta` must be positive semi-definite (a kernel D D^T); got an "
+            f"eigenvalue {lam[0]:.3g} (largest {lam[-1]:.3g})."
+        )

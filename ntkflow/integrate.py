@@ -9,15 +9,25 @@ Adams and BDF formulas as stiffness appears) is given the Gauss-Newton
 approximation of the field's Jacobian.
 """
 
+import inspect
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import integrate as _si
 from scipy.optimize import brentq
 
-from ._validate import as_choice, as_count, as_float_array, as_real
+from ._validate import (
+    as_callable,
+    as_choice,
+    as_count,
+    as_float_array,
+    as_real,
+    check_memory,
+    reject_unknown,
+)
 from .flows import FAMILIES, _parameter_velocity, _parameter_velocity_jacobian
-from .kernel import evaluate, jacobian
+from .kernel import _jacobian, _range_basis, evaluate
 from .losses import _Loss
 
 METHODS = ("DOP853", "RK45", "Radau", "BDF", "LSODA")
@@ -26,6 +36,10 @@ _IMPLICIT = ("Radau", "BDF", "LSODA")
 
 class IntegrationError(RuntimeError):
     """The integrator could not continue; the message says where and why."""
+
+
+class IllConditionedWarning(UserWarning):
+    """``Theta`` is so ill-conditioned that the adapted field loses accuracy."""
 
 
 def reparametrize(s, n_samples):
@@ -44,7 +58,7 @@ def reparametrize(s, n_samples):
     n_samples = as_count("n_samples", n_samples)
     s = as_float_array("s", s)
     if (s < 0).any():
-        raise ValueError(f"`s` must be >= 0; got minimum {s.min()!r}.")
+        raise ValueError(f"`s` must be >= 0; got minimum {float(s.min())!r}.")
     return -np.expm1(-s / n_samples)
 
 
@@ -53,7 +67,9 @@ def flow_time(t, n_samples):
     n_samples = as_count("n_samples", n_samples)
     t = as_float_array("t", t)
     if (t < 0).any() or (t >= 1).any():
-        raise ValueError(f"`t` must lie in [0, 1); got range [{t.min()}, {t.max()}].")
+        raise ValueError(
+            f"`t` must lie in [0, 1); got range [{float(t.min())}, {float(t.max())}]."
+        )
     return -n_samples * np.log1p(-t)
 
 
@@ -117,23 +133,83 @@ class _Field:
         self.alpha, self.family, self.rank_rtol = alpha, family, rank_rtol
         self.nfev = self.njev = 0
 
-    def _parts(self, theta):
+    def _parts(self, s, theta):
         x = np.asarray(self.outputs(theta), dtype=np.float64)
-        return x, jacobian(self.outputs, theta)
+        _stop_if_not_finite(s, "outputs(theta)", x)
+        try:
+            D = _jacobian(self.outputs, theta)
+        except ValueError as error:
+            raise IntegrationError(
+                f"the Jacobian D stopped being usable at s = {s:.6g}: {error}"
+            ) from error
+        return x, D
 
     def __call__(self, s, theta):
         self.nfev += 1
-        x, D = self._parts(theta)
+        x, D = self._parts(s, theta)
         g = self.loss.grad(x)
-        return _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
+        v = _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
+        return _stop_if_not_finite(s, "the velocity theta'", v)
 
     def jac(self, s, theta):
         self.njev += 1
-        x, D = self._parts(theta)
+        x, D = self._parts(s, theta)
         HD = self.loss.hessian(x) @ D
-        return _parameter_velocity_jacobian(
-            D, HD, self.alpha, self.family, self.rank_rtol
+        J = _parameter_velocity_jacobian(D, HD, self.alpha, self.family, self.rank_rtol)
+        return _stop_if_not_finite(s, "the field's Jacobian", J)
+
+
+def _stop_if_not_finite(s, what, value):
+    """Stop the integration, saying where, rather than carry NaN or inf on."""
+    if not np.isfinite(value).all():
+        raise IntegrationError(
+            f"{what} became non-finite at s = {s:.6g}: the flow is blowing up "
+            "there (values overflow, or D is nearly singular). Stop earlier with "
+            "a smaller `s_max` or `loss_ratio`, or raise `rank_rtol`."
         )
+    return value
+
+
+#: Warn when ``eps * cond(Theta)`` exceeds this and the integrator's rtol.
+ACCURACY_WARNING = 1e-8
+
+
+def _warn_if_ill_conditioned(D, rank_rtol, rtol):
+    """Warn when the adapted field cannot be as accurate as the integrator."""
+    S = _range_basis(D, rank_rtol).S
+    if S.size == 0:
+        return
+    cond = (S[0] / S[-1]) ** 2
+    error = np.finfo(np.float64).eps * cond
+    if error > max(rtol, ACCURACY_WARNING):
+        warnings.warn(
+            f"Theta is ill-conditioned at theta0 (condition number {cond:.2g} over "
+            f"the {S.size} kept directions): the adapted velocity is accurate only "
+            f"to about {error:.1g} relative, coarser than rtol={rtol:g}, and the "
+            "output path may stray from the exact flow by that fraction of its "
+            "motion. Raise `rank_rtol` (for example to "
+            f"{10 * S[-1] / S[0]:.1g}) to drop the weakest directions.",
+            IllConditionedWarning,
+            stacklevel=3,
+        )
+
+
+def _check_flow_memory(n_out, k, alpha, method):
+    """Refuse a flow whose D, Theta or field Jacobian would exceed the budget."""
+    parts = {f"D ({n_out} x {k})": n_out * k}
+    if alpha > 0:
+        parts[f"Theta ({n_out} x {n_out})"] = n_out * n_out
+    if method in _IMPLICIT:
+        parts[f"{method}'s field Jacobian ({k} x {k})"] = k * k
+    try:
+        check_memory(parts, "flow(...)")
+    except MemoryError as error:
+        if method in _IMPLICIT:
+            error.args = (
+                error.args[0] + " An explicit method (method='RK45' or 'DOP853') "
+                "needs no K x K Jacobian.",
+            )
+        raise
 
 
 def _check_loss(loss, n_out):
@@ -165,6 +241,7 @@ def flow(
     loss_ratio=None,
     rank_rtol=None,
     max_steps=20_000,
+    **unknown,
 ):
     """Integrate a flow of the deformation family from ``theta0``.
 
@@ -202,12 +279,31 @@ def flow(
     -------
     Trajectory
 
+    Raises
+    ------
+    IntegrationError
+        When the flow blows up or stalls: the step size collapses, or
+        ``theta``, the outputs or the velocity become non-finite; and when
+        more than ``max_steps`` steps would be needed (with every method,
+        LSODA included). The message gives the flow time ``s`` and the cause;
+        no trajectory holding NaN or inf is ever returned.
+    MemoryBudgetError
+        When ``D``, ``Theta`` (for ``alpha > 0``) and, for the implicit
+        methods, the ``K x K`` field Jacobian would exceed the budget of
+        :func:`ntkflow.set_memory_budget`; checked before anything is built.
+    TypeError
+        For an unknown keyword option, naming it and the valid ones.
+
     Warnings
     --------
     The straight-line property is exact for the flow, not for its numerical
     solution: the record is accurate to about ``rtol`` times the motion, plus
-    rounding amplified by the condition number of ``D``.
+    rounding amplified by the condition number of ``D``. For ``alpha > 0``,
+    when ``eps * cond(Theta)`` at ``theta0`` exceeds both ``rtol`` and
+    ``ACCURACY_WARNING`` (1e-8), an :class:`IllConditionedWarning` says how
+    accurate the velocity is; the flow still runs.
     """
+    reject_unknown("flow", unknown, _FLOW_OPTIONS)
     theta0 = as_float_array("theta0", theta0, ndim=1)
     x0 = evaluate(outputs, theta0)
     _check_loss(loss, x0.size)
@@ -233,6 +329,9 @@ def flow(
             )
     if rank_rtol is not None:
         rank_rtol = as_real("rank_rtol", rank_rtol, 0.0, 1.0)
+    _check_flow_memory(x0.size, theta0.size, alpha, method)
+    if alpha > 0:
+        _warn_if_ill_conditioned(_jacobian(outputs, theta0), rank_rtol, rtol)
 
     fun = _Field(outputs, loss, alpha, family, rank_rtol)
     options = {"rtol": rtol, "atol": atol}
@@ -254,8 +353,11 @@ def flow(
         error = solver.step()
         if solver.status == "failed":
             raise IntegrationError(
-                f"{method} failed at s = {solver.t:.6g}: {error} The flow may be "
-                "blowing up, or D ill-conditioned: try a larger `rank_rtol`."
+                f"{method} failed at s = {solver.t:.6g} after {len(steps) - 1} "
+                f"steps (last step {steps[-1] - steps[max(len(steps) - 2, 0)]:.3g}"
+                f"): {error} The step size collapsed: the flow may be blowing "
+                "up, or D becoming singular; stop earlier with a smaller "
+                "`s_max`, or try a larger `rank_rtol`."
             )
         if not np.isfinite(solver.y).all():
             raise IntegrationError(
@@ -283,6 +385,10 @@ def flow(
         s_rec = s_eval[s_eval <= s_end]
     theta = np.array([theta0 if s == 0 else solution(s) for s in s_rec])
     x = np.array([np.asarray(outputs(th), dtype=np.float64) for th in theta])
+    for name, values in (("theta", theta), ("outputs(theta)", x)):
+        bad = ~np.isfinite(values).all(axis=1)
+        if bad.any():
+            _stop_if_not_finite(s_rec[np.argmax(bad)], f"the recorded {name}", values)
     losses = np.array([loss.value(xi) for xi in x])
     return Trajectory(
         s=s_rec,
@@ -298,6 +404,13 @@ def flow(
         n_steps=len(steps) - 1,
         message=message,
     )
+
+
+_FLOW_OPTIONS = tuple(
+    name
+    for name, p in inspect.signature(flow).parameters.items()
+    if p.kind is not inspect.Parameter.VAR_KEYWORD
+)
 
 
 def _crossing(piece, outputs, loss, level, bracket):
@@ -329,6 +442,10 @@ def sweep(outputs, loss, theta0, alphas, *, progress=None, **options):
     list of Trajectory
     """
     alphas = as_float_array("alphas", alphas, ndim=1)
+    if progress is not None:
+        as_callable("progress", progress, "progress(done, total)")
+    rest = _FLOW_OPTIONS[4:]  # flow's options after outputs, loss, theta0, alpha
+    reject_unknown("sweep", set(options) - set(rest), rest)
     trajectories = []
     for i, alpha in enumerate(alphas):
         trajectories.append(flow(outputs, loss, theta0, alpha, **options))
