@@ -146,16 +146,21 @@ class _Field:
 
     def __call__(self, s, theta):
         self.nfev += 1
-        x, D = self._parts(s, theta)
-        g = self.loss.grad(x)
-        v = _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
+        # Overflow is caught below and reported with s, not as a warning.
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            x, D = self._parts(s, theta)
+            g = self.loss.grad(x)
+            v = _parameter_velocity(D, g, self.alpha, self.family, self.rank_rtol)
         return _stop_if_not_finite(s, "the velocity theta'", v)
 
     def jac(self, s, theta):
         self.njev += 1
-        x, D = self._parts(s, theta)
-        HD = self.loss.hessian(x) @ D
-        J = _parameter_velocity_jacobian(D, HD, self.alpha, self.family, self.rank_rtol)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            x, D = self._parts(s, theta)
+            HD = self.loss.hessian(x) @ D
+            J = _parameter_velocity_jacobian(
+                D, HD, self.alpha, self.family, self.rank_rtol
+            )
         return _stop_if_not_finite(s, "the field's Jacobian", J)
 
 
@@ -168,6 +173,28 @@ def _stop_if_not_finite(s, what, value):
             "a smaller `s_max` or `loss_ratio`, or raise `rank_rtol`."
         )
     return value
+
+
+#: The smallest relative tolerance the integrators accept (scipy's floor).
+_RTOL_FLOOR = 100 * np.finfo(np.float64).eps
+
+#: Consecutive steps shorter than ``STALL_ULPS`` units in the last place of
+#: ``s`` after which the integration counts as stalled.
+STALL_STEPS, STALL_ULPS = 20, 100
+
+
+def _stalled(solver, s_before, count):
+    """Count steps too short to move ``s``; raise when the count runs out."""
+    h = solver.t - s_before
+    if solver.status != "running" or h > STALL_ULPS * np.spacing(abs(solver.t)):
+        return 0
+    if count + 1 < STALL_STEPS and h > 0:
+        return count + 1
+    raise IntegrationError(
+        f"the step size collapsed to {h:.3g} at s = {solver.t:.6g}: the flow is "
+        "blowing up or D is becoming singular there, and s cannot advance. Stop "
+        "earlier with a smaller `s_max`, or try a larger `rank_rtol`."
+    )
 
 
 #: Warn when ``eps * cond(Theta)`` exceeds this and the integrator's rtol.
@@ -315,6 +342,13 @@ def flow(
         method = "DOP853" if alpha == 1.0 else "LSODA"
     method = as_choice("method", method, METHODS)
     rtol = as_real("rtol", rtol, 0.0, 1.0, low_open=True)
+    if rtol < _RTOL_FLOOR:
+        warnings.warn(
+            f"`rtol`={rtol:g} is below what float64 can deliver; using "
+            f"{_RTOL_FLOOR:.2g} instead.",
+            stacklevel=2,
+        )
+        rtol = _RTOL_FLOOR
     atol = as_real("atol", atol, 0.0, low_open=True)
     n_points = as_count("n_points", n_points, low=2)
     max_steps = as_count("max_steps", max_steps)
@@ -343,6 +377,7 @@ def flow(
     stop_level = None if loss_ratio is None else loss_ratio * c0
     steps, pieces = [0.0], []
     message = f"reached s_max = {s_max:g}"
+    stalled = 0
     while solver.status == "running":
         if len(steps) > max_steps:
             raise IntegrationError(
@@ -350,7 +385,14 @@ def flow(
                 f"(s_max = {s_max:g}); raise `max_steps` or `rtol`, or shorten "
                 "`s_max`."
             )
-        error = solver.step()
+        try:
+            error = solver.step()
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as broke:
+            raise IntegrationError(
+                f"{method} broke down at s = {solver.t:.6g}: {broke}. The flow "
+                "may be blowing up; stop earlier with a smaller `s_max`, or "
+                "loosen `atol`."
+            ) from broke
         if solver.status == "failed":
             raise IntegrationError(
                 f"{method} failed at s = {solver.t:.6g} after {len(steps) - 1} "
@@ -364,10 +406,12 @@ def flow(
                 f"theta became non-finite at s = {solver.t:.6g}; the flow "
                 "diverged. Try a smaller `s_max` or a larger `rank_rtol`."
             )
+        stalled = _stalled(solver, steps[-1], stalled)
         pieces.append(solver.dense_output())
         steps.append(solver.t)
         if stop_level is not None:
-            c = loss.value(np.asarray(outputs(solver.y)))
+            x_now = np.asarray(outputs(solver.y), dtype=np.float64)
+            c = loss.value(_stop_if_not_finite(solver.t, "outputs(theta)", x_now))
             if c <= stop_level:
                 s_stop = _crossing(pieces[-1], outputs, loss, stop_level, steps[-2:])
                 steps[-1] = s_stop
