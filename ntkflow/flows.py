@@ -205,7 +205,8 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     The cut-off here acts on eigenvalues of ``Theta``, the squares of the
     singular values of ``D``: ``Theta`` cannot resolve modes of ``D`` below
     about ``sqrt(eps) * sigma_max``. Prefer :func:`output_velocity` when ``D``
-    is at hand.
+    is at hand. A jitter added to ``Theta`` (``Theta + 1e-13 I``) counts as
+    rank when it exceeds ``rtol * lambda_max``: pass an ``rtol`` above it.
     """
     Theta = as_float_array("Theta", Theta, ndim=2)
     n = Theta.shape[0]

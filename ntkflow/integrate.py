@@ -291,7 +291,8 @@ def flow(
     method : str, optional
         One of ``METHODS``. Default DOP853 for ``alpha = 1``, LSODA otherwise.
     rtol, atol : float
-        Integrator tolerances.
+        Integrator tolerances. An ``rtol`` below ``100 * eps`` (what float64
+        can deliver) is raised to it, with a warning.
     s_eval : array_like, optional
         Flow times at which to record the solution. Default: every accepted
         step plus ``n_points`` times equally spaced in reparametrized time.
@@ -329,6 +330,12 @@ def flow(
     when ``eps * cond(Theta)`` at ``theta0`` exceeds both ``rtol`` and
     ``ACCURACY_WARNING`` (1e-8), an :class:`IllConditionedWarning` says how
     accurate the velocity is; the flow still runs.
+
+    Flows that never settle are legitimate: with one-hot cross-entropy labels
+    there is no minimizer, and the logits grow without bound (slowly, like
+    ``log s``). Flows that leave the image of the network in finite time (a
+    ``tanh`` output sent towards a label of 2) stop with an
+    :class:`IntegrationError` at that time.
     """
     reject_unknown("flow", unknown, _FLOW_OPTIONS)
     theta0 = as_float_array("theta0", theta0, ndim=1)
@@ -398,7 +405,7 @@ def flow(
                 f"{method} failed at s = {solver.t:.6g} after {len(steps) - 1} "
                 f"steps (last step {steps[-1] - steps[max(len(steps) - 2, 0)]:.3g}"
                 f"): {error} The step size collapsed: the flow may be blowing "
-                "up, or D becoming singular; stop earlier with a smaller "
+                "up there, or D becoming singular; stop earlier with a smaller "
                 "`s_max`, or try a larger `rank_rtol`."
             )
         if not np.isfinite(solver.y).all():
