@@ -495,7 +495,8 @@ def sweep(outputs, loss, theta0, alphas, *, progress=None, **options):
     alphas = as_float_array("alphas", alphas, ndim=1)
     if progress is not None:
         as_callable("progress", progress, "progress(done, total)")
-    rest = _FLOW_OPTIONS[4:]  # flow's options after outputs, loss, theta0, alpha
+    given = ("outputs", "loss", "theta0", "alpha")
+    rest = tuple(name for name in _FLOW_OPTIONS if name not in given)
     reject_unknown("sweep", set(options) - set(rest), rest)
     trajectories = []
     for i, alpha in enumerate(alphas):
