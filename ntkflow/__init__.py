@@ -8,6 +8,7 @@ arXiv:2311.15487.
 """
 
 from . import exercises
+from ._validate import MemoryBudgetError, memory_budget, set_memory_budget
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .differences import finite_difference_jacobian
 from .flows import (
@@ -26,6 +27,7 @@ from .geometry import (
 )
 from .integrate import (
     METHODS,
+    IllConditionedWarning,
     IntegrationError,
     Trajectory,
     flow,
@@ -48,7 +50,9 @@ __all__ = [
     "L2",
     "CrossEntropy",
     "Dataset",
+    "IllConditionedWarning",
     "IntegrationError",
+    "MemoryBudgetError",
     "Trajectory",
     "at_progress",
     "chord_deviation",
@@ -67,6 +71,7 @@ __all__ = [
     "lazy_sweep",
     "linear_outputs",
     "load_iris",
+    "memory_budget",
     "mode_gains",
     "ntk",
     "one_hot",
@@ -79,6 +84,7 @@ __all__ = [
     "rank",
     "reparametrize",
     "residual_modes",
+    "set_memory_budget",
     "simplex_plane",
     "sweep",
     "width_spectra",

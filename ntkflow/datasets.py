@@ -31,6 +31,17 @@ class Dataset:
     feature_names: tuple
     source: str
 
+    def __post_init__(self):
+        X = as_float_array("X", self.X, ndim=2)
+        labels = np.asarray(self.labels)
+        if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(
+                f"`labels` must be {X.shape[0]} integer class indices, one per row "
+                f"of `X`; got dtype {labels.dtype} and shape {labels.shape}."
+            )
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "labels", labels)
+
     @property
     def n_samples(self):
         return self.X.shape[0]
@@ -159,7 +170,9 @@ def one_hot(labels, n_classes=None, smoothing=0.0):
         )
     smoothing = as_real("smoothing", smoothing, 0.0, 1.0)
     if smoothing == 1.0:
-        raise ValueError("`smoothing` must be < 1; at 1 every label is uniform.")
+        raise ValueError(
+            "`smoothing` must be < 1 (at 1 every label is uniform); got 1.0."
+        )
     y = np.eye(n_classes)[labels]
     return (1.0 - smoothing) * y + smoothing / n_classes
 

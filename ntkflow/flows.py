@@ -55,6 +55,19 @@ def mode_gains(S, alpha, family="blend", damping=0.0):
         ``sigma (sigma^2 + mu)^(-alpha)`` (spectral); with ``mu = 0``,
         ``(1-alpha) sigma + alpha / sigma`` and ``sigma^(1-2 alpha)``.
     """
+    S = as_float_array("S", S, ndim=1)
+    if (S <= 0).any():
+        raise ValueError(
+            "`S` must hold the positive singular values kept by the rank rule; "
+            f"got minimum {float(S.min())!r}."
+        )
+    alpha = as_real("alpha", alpha, 0.0, 1.0)
+    family = as_choice("family", family, FAMILIES)
+    return _mode_gains(S, alpha, family, as_real("damping", damping, 0.0))
+
+
+def _mode_gains(S, alpha, family, damping=0.0):
+    """:func:`mode_gains` without input checks, for inner loops."""
     if damping:
         if family == "blend":
             return (1.0 - alpha) * S + alpha * S / (S * S + damping)
@@ -196,7 +209,7 @@ class _Mobility:
 
     def _use_svd(self, rtol):
         self.U, self.S, self.Vt, _ = _range_basis(self.lin.dense(), rtol)
-        self.gains = mode_gains(self.S, self.alpha, self.family, self.damping)
+        self.gains = _mode_gains(self.S, self.alpha, self.family, self.damping)
         self.kind = "svd"
         return "svd"
 
@@ -228,7 +241,8 @@ class _Mobility:
             v += lin.rmatvec(dz)
             # The error left is about size times the contraction, itself
             # about the first correction: below 1e-8, it is at rounding level.
-            size = np.linalg.norm(dz) / np.linalg.norm(z)
+            norm = np.linalg.norm(z)
+            size = np.linalg.norm(dz) / norm if norm > 0 else 0.0
             if size < 1e-8:
                 return z, v
             if size > 0.5 * last:
@@ -282,7 +296,7 @@ def output_velocity(D, g, alpha=1.0, family="blend", rtol=None, damping=0.0):
     """
     D, g, alpha, family = _check(D, g, alpha, family)
     U, S, _, _ = _range_basis(D, _rtol(rtol))
-    gains = S * mode_gains(S, alpha, family, _damping(damping))
+    gains = S * _mode_gains(S, alpha, family, _damping(damping))
     return -(U @ (gains * (U.T @ g)))
 
 
@@ -307,7 +321,8 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     The cut-off here acts on eigenvalues of ``Theta``, the squares of the
     singular values of ``D``: ``Theta`` cannot resolve modes of ``D`` below
     about ``sqrt(eps) * sigma_max``. Prefer :func:`output_velocity` when ``D``
-    is at hand.
+    is at hand. A jitter added to ``Theta`` (``Theta + 1e-13 I``) counts as
+    rank when it exceeds ``rtol * lambda_max``: pass an ``rtol`` above it.
     """
     Theta = as_float_array("Theta", Theta, ndim=2)
     n = Theta.shape[0]
@@ -316,9 +331,10 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     g = as_float_array("g", g, shape=(n,))
     alpha = as_real("alpha", alpha, 0.0, 1.0)
     family = as_choice("family", family, FAMILIES)
-    lam, W = np.linalg.eigh((Theta + Theta.T) / 2)
     rtol = n * np.finfo(np.float64).eps if rtol is None else rtol
     rtol = as_real("rtol", rtol, 0.0, 1.0)
+    lam, W = np.linalg.eigh((Theta + Theta.T) / 2)
+    _check_kernel(Theta, lam)
     keep = lam > rtol * max(lam[-1], 0.0)
     lam, W = lam[keep], W[:, keep]
     if family == "blend":
@@ -326,3 +342,20 @@ def kernel_velocity(Theta, g, alpha=1.0, family="blend", rtol=None):
     else:
         gains = lam ** (1.0 - alpha)
     return -(W @ (gains * (W.T @ g)))
+
+
+def _check_kernel(Theta, lam):
+    """A kernel ``D D^T`` is symmetric and positive semi-definite, to rounding."""
+    scale = max(float(np.abs(Theta).max()), np.finfo(np.float64).tiny)
+    asym = float(np.abs(Theta - Theta.T).max())
+    noise = 100 * Theta.shape[0] * np.finfo(np.float64).eps * scale
+    if asym > noise:
+        raise ValueError(
+            "`Theta` must be a symmetric kernel D D^T; got max |Theta - Theta^T| "
+            f"= {asym:.3g} (entries up to {scale:.3g}). Did you pass D itself?"
+        )
+    if lam[0] < -noise:
+        raise ValueError(
+            "`Theta` must be positive semi-definite (a kernel D D^T); got an "
+            f"eigenvalue {lam[0]:.3g} (largest {lam[-1]:.3g})."
+        )

@@ -49,6 +49,11 @@ def chord_deviation(trajectory, y):
     y : array_like, shape (QN,)
         Labels, flattened.
     """
+    if not hasattr(trajectory, "x") or not hasattr(trajectory, "t"):
+        raise TypeError(
+            "`trajectory` must be a Trajectory returned by `ntkflow.flow`; got "
+            f"{type(trajectory).__name__}."
+        )
     x, x0, y, length = _path(trajectory.x, trajectory.x[0], y)
     t = trajectory.t[:, None]
     return float(np.max(np.linalg.norm(x - (x0 + t * (y - x0)), axis=1)) / length)
@@ -107,7 +112,7 @@ def simplex_plane(x):
     -------
     uv : ndarray, shape (..., N, 2)
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array("x", x)
     if x.ndim == 0 or x.shape[-1] % 3:
         raise ValueError(
             "`x` must stack Q = 3 outputs per sample for the simplex view; got "

@@ -83,8 +83,14 @@ class CrossEntropy(_Loss):
     -----
     The gradient ``(softmax(x_j) - y_j) / N`` sums to zero over each sample's
     components, so flows driven by it keep each logit sum ``c_j`` fixed.
-    Values are computed through ``log_softmax``, finite for logits of any
-    finite size.
+
+    Warnings
+    --------
+    Values are computed through ``log_softmax`` and gradients through
+    ``softmax``: finite for logits of any finite size (``±1e4`` included),
+    where a direct ``log(exp(x))`` would overflow. With a zero label component
+    (one-hot labels) the loss has no minimizer: flows run and the logits grow
+    without bound, while :meth:`minimizer` raises ``ValueError``.
     """
 
     def __init__(self, y):

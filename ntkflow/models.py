@@ -80,6 +80,7 @@ class MLP:
 
     def unflatten(self, theta):
         """Split ``theta`` into a list of ``(W, b)`` per layer."""
+        _check_theta(theta, self.n_params, self)
         layers, start = [], 0
         for n_out, n_in in self._shapes:
             W = theta[start : start + n_out * n_in].reshape(n_out, n_in)
@@ -350,6 +351,24 @@ class MLPLinearization:
         return self.model.outputs_and_jacobian(self.theta, self.X)[1]
 
 
+def _check_theta(theta, n_params, owner):
+    """``theta`` must be a flat vector of ``n_params`` numbers."""
+    if getattr(theta, "shape", None) != (n_params,):
+        raise ValueError(
+            f"`theta` must have shape ({n_params},) for {owner!r}; got "
+            f"shape {getattr(theta, 'shape', None)}."
+        )
+
+
+def _as_theta(theta):
+    """Lists and tuples become arrays; arrays (and autograd boxes) pass as is."""
+    return (
+        np.asarray(theta, dtype=np.float64)
+        if isinstance(theta, (list, tuple))
+        else theta
+    )
+
+
 class StackedOutputs:
     """``outputs(theta) -> x``: a network's stacked outputs on a fixed data set.
 
@@ -371,14 +390,16 @@ class StackedOutputs:
     def __repr__(self):
         return f"StackedOutputs({self.model!r}, N={self.n_samples})"
 
+    @property
+    def output_size(self):
+        """QN, the length of ``outputs(theta)``."""
+        return self.n_samples * self.n_outputs
+
     def _check(self, theta):
-        if getattr(theta, "shape", None) != (self.n_params,):
-            raise ValueError(
-                f"`theta` must have shape ({self.n_params},) for {self.model!r}; "
-                f"got shape {getattr(theta, 'shape', None)}."
-            )
+        _check_theta(theta, self.n_params, self.model)
 
     def __call__(self, theta):
+        theta = _as_theta(theta)
         self._check(theta)
         return anp.reshape(self.model.apply(theta, self.X), (-1,))
 
@@ -429,8 +450,16 @@ class LinearOutputs:
     def __repr__(self):
         return f"LinearOutputs(QN={self.A.shape[0]}, K={self.A.shape[1]})"
 
+    @property
+    def output_size(self):
+        """QN, the length of ``outputs(theta)``."""
+        return self.A.shape[0]
+
     def __call__(self, theta):
+        theta = _as_theta(theta)
+        _check_theta(theta, self.n_params, self)
         return anp.dot(self.A, theta) + self.b
 
     def jacobian(self, theta):
+        _check_theta(np.asarray(theta), self.n_params, self)
         return self.A.copy()

@@ -1,6 +1,20 @@
 import pytest
+from hypothesis import HealthCheck, settings
 
 import ntkflow as nf
+
+# Property tests: the same few examples on every run, no example database, no
+# deadline (the machine is shared), so the suite stays fast and deterministic.
+settings.register_profile(
+    "ntkflow",
+    derandomize=True,
+    database=None,
+    max_examples=20,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ntkflow")
 
 
 @pytest.fixture(scope="session")

@@ -109,7 +109,8 @@ class _GivenJacobian:
         self.D = D
 
     def __call__(self, theta):
-        return self.D @ theta
+        # Finite outputs, so that only the Jacobian is at fault.
+        return np.zeros(self.D.shape[0])
 
     def jacobian(self, theta):
         return self.D
