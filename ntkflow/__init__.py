@@ -8,6 +8,13 @@ arXiv:2311.15487.
 """
 
 from . import exercises
+from .connections import (
+    class_spread,
+    gradient_descent,
+    levenberg_marquardt_step,
+    output_mobility,
+    stability_limit,
+)
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .flows import (
     FAMILIES,
@@ -35,6 +42,7 @@ from .integrate import (
 from .kernel import evaluate, jacobian, ntk, pinv, projector, range_basis, rank
 from .losses import L2, CrossEntropy
 from .models import MLP, linear_outputs
+from .residuals import ResidualParts, residual_parts, split_residual
 
 __version__ = "0.1.0"
 
@@ -47,6 +55,14 @@ __all__ = [
     "Dataset",
     "IntegrationError",
     "Trajectory",
+    "ResidualParts",
+    "class_spread",
+    "gradient_descent",
+    "levenberg_marquardt_step",
+    "output_mobility",
+    "residual_parts",
+    "split_residual",
+    "stability_limit",
     "at_progress",
     "chord_deviation",
     "chord_distance",

@@ -4,7 +4,21 @@ Everything drawn is computed by the rest of :mod:`ntkflow`; this package only
 lays it out.
 """
 
+from .connections import collapse_figure, damping_figure, euler_figure
+from .cross_entropy import cross_entropy_figure
 from .deformation import deformation_figure
+from .full_data import training_cost_figure
+from .rank_loss import rank_loss_figure
 from .style import PALETTE, TextProgress
 
-__all__ = ["PALETTE", "TextProgress", "deformation_figure"]
+__all__ = [
+    "PALETTE",
+    "TextProgress",
+    "deformation_figure",
+    "collapse_figure",
+    "cross_entropy_figure",
+    "damping_figure",
+    "euler_figure",
+    "rank_loss_figure",
+    "training_cost_figure",
+]

@@ -1,0 +1,372 @@
+"""Figures for the connections: Levenberg-Marquardt, Euler steps, collapse."""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..connections import class_spread, levenberg_marquardt_step
+from ..geometry import simplex_plane
+from ._frames import class_lines, f32, readout, slider
+from .style import DASHES, PALETTE, SYMBOLS, base_layout
+
+
+def _labels_and_starts(fig, x0, y, labels, class_names, row=1, col=1):
+    """Start markers per class and the label stars, in the simplex plane."""
+    starts = simplex_plane(x0)
+    for c, name in enumerate(class_names):
+        mine = labels == c
+        fig.add_scatter(
+            x=f32(starts[mine, 0]),
+            y=f32(starts[mine, 1]),
+            mode="markers",
+            name=f"start x(0): {name}",
+            showlegend=False,
+            marker=dict(color=PALETTE[c], symbol=SYMBOLS[c], size=7),
+            row=row,
+            col=col,
+        )
+    corners = np.unique(np.round(simplex_plane(y), 12), axis=0)
+    fig.add_scatter(
+        x=f32(corners[:, 0]),
+        y=f32(corners[:, 1]),
+        mode="markers",
+        name="labels y",
+        marker=dict(color="black", symbol="star", size=14),
+        row=row,
+        col=col,
+    )
+
+
+def _simplex_axes(fig, row=1, col=1, **ranges):
+    fig.update_xaxes(
+        title_text="u = (x₁ − x₂)/√2", row=row, col=col, **ranges.get("x", {})
+    )
+    fig.update_yaxes(
+        title_text="v = (x₁ + x₂ − 2x₃)/√6",
+        scaleanchor="x",
+        scaleratio=1,
+        row=row,
+        col=col,
+        **ranges.get("y", {}),
+    )
+
+
+def damping_steps(D, x0, y, dampings):
+    """Where one Levenberg-Marquardt step sends the linearized outputs.
+
+    Parameters
+    ----------
+    D : ndarray, shape (QN, K)
+    x0, y : ndarray, shape (QN,)
+    dampings : sequence of float, each >= 0
+
+    Returns
+    -------
+    landing : ndarray, shape (L, QN)
+        ``x0 + D delta(lambda)`` with ``delta`` the step that cancels the
+        residual ``x0 - y`` (:func:`ntkflow.levenberg_marquardt_step`).
+    """
+    return np.array(
+        [x0 + D @ levenberg_marquardt_step(D, x0 - y, lam) for lam in dampings]
+    )
+
+
+def damping_figure(D, x0, y, dampings, labels, class_names):
+    """One Levenberg-Marquardt step from ``x0``, with a damping slider.
+
+    Left: for each sample, the segment from its outputs ``x0`` to where the
+    linearized step lands. Right: how far the landing point misses ``y``,
+    against the damping.
+
+    Parameters
+    ----------
+    D : ndarray, shape (QN, K)
+        Jacobian at the start, Q = 3.
+    x0, y : ndarray, shape (QN,)
+    dampings : sequence of float
+        Decreasing values ``>= 0``; the last is usually 0.
+    labels : array_like of int, shape (N,)
+    class_names : sequence of str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces ``0 .. Q-1`` are the step segments of each class and trace
+        ``Q`` the marker on the right panel: the traces each frame replaces.
+    """
+    labels = np.asarray(labels)
+    n_classes = len(class_names)
+    landing = damping_steps(D, x0, y, dampings)
+    miss = np.linalg.norm(landing - y, axis=1) / np.linalg.norm(x0 - y)
+    positive = np.asarray(dampings) > 0
+
+    def traces(i):
+        uv = simplex_plane(np.array([x0, landing[i]]))  # (2, N, 2)
+        out = []
+        for c in range(n_classes):
+            xs, ys = class_lines(uv, labels, c)
+            out.append(go.Scatter(x=xs, y=ys))
+        at = [dampings[i]] if positive[i] else [None]
+        out.append(go.Scatter(x=f32(at), y=f32([miss[i]])))
+        return out
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.12,
+        subplot_titles=(
+            "One damped Gauss–Newton step, linearized",
+            "How far the step lands from y",
+        ),
+    )
+    first = traces(0)
+    for c in range(n_classes):
+        first[c].update(
+            mode="lines",
+            name=f"step: {class_names[c]}",
+            line=dict(color=PALETTE[c], dash=DASHES[c], width=1.8),
+        )
+        fig.add_trace(first[c], row=1, col=1)
+    first[-1].update(
+        mode="markers",
+        name="this damping",
+        marker=dict(color=PALETTE[5], size=13, symbol="diamond"),
+    )
+    fig.add_trace(first[-1], row=1, col=2)
+    fig.add_scatter(
+        x=f32(np.asarray(dampings)[positive]),
+        y=f32(miss[positive]),
+        mode="lines",
+        name="|x(0) + Dδ − y| / |x(0) − y|",
+        line=dict(color="black", dash="dash", width=1.5),
+        row=1,
+        col=2,
+    )
+    _labels_and_starts(fig, x0, y, labels, class_names)
+
+    def text(i):
+        return (
+            f"λ = {dampings[i]:.0e}: the linearized step lands "
+            f"{miss[i]:.1e} · |x(0) − y| away from the labels"
+        )
+
+    names = [f"{lam:.0e}" for lam in dampings]
+    fig.add_annotation(readout(text(0), y=-0.32))
+    titles = list(fig.layout.annotations[:2])
+    note = fig.layout.annotations[2]
+    fig.frames = [
+        go.Frame(
+            name=name,
+            data=traces(i),
+            traces=list(range(n_classes + 1)),
+            layout=dict(
+                annotations=titles + [go.layout.Annotation(note).update(text=text(i))]
+            ),
+        )
+        for i, name in enumerate(names)
+    ]
+    _simplex_axes(fig)
+    fig.update_xaxes(
+        title_text="damping λ (log scale)",
+        type="log",
+        exponentformat="power",
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(title_text="relative miss", range=[0, 1.05], row=1, col=2)
+    fig.update_layout(
+        base_layout(
+            height=600,
+            margin=dict(l=70, r=20, t=110, b=190),
+            legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
+        ),
+        sliders=[slider(names, "damping λ = ", 0, pad_top=70)],
+    )
+    return fig
+
+
+def euler_figure(reference, runs, ratios, y, labels, class_names):
+    """Gradient-descent iterates against the flow, one frame per step size.
+
+    Parameters
+    ----------
+    reference : Trajectory
+        The flow itself (the exact path and loss).
+    runs : sequence of Trajectory
+        :func:`ntkflow.gradient_descent` from the same start, one per step.
+    ratios : sequence of float
+        Each run's step size over its stability limit, for the readout.
+    y : ndarray, shape (QN,)
+        Labels, flattened.
+    labels : array_like of int, shape (N,)
+    class_names : sequence of str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces ``0 .. Q-1`` are the flow's paths, ``Q .. 2Q-1`` the iterates
+        of each class and ``2Q`` their loss against ``s``: the last ``Q + 1``
+        are the traces each frame replaces.
+    """
+    labels = np.asarray(labels)
+    n_classes = len(class_names)
+    n = reference.n_samples
+
+    def traces(run):
+        uv = simplex_plane(run.x)
+        out = []
+        for c in range(n_classes):
+            xs, ys = class_lines(uv, labels, c)
+            out.append(go.Scatter(x=xs, y=ys))
+        keep = run.s <= reference.s[-1]
+        out.append(go.Scatter(x=f32(run.s[keep]), y=f32(run.loss[keep] / run.loss[0])))
+        return out
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.12,
+        subplot_titles=("Outputs: iterates and the flow", "Loss against flow time"),
+    )
+    ref_uv = simplex_plane(reference.x)
+    for c in range(n_classes):
+        xs, ys = class_lines(ref_uv, labels, c)
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name="the flow" if c == 0 else None,
+            showlegend=c == 0,
+            line=dict(color="grey", width=4),
+            opacity=0.35,
+            row=1,
+            col=1,
+        )
+    first = traces(runs[0])
+    for c in range(n_classes):
+        first[c].update(
+            mode="lines+markers",
+            name=f"iterates: {class_names[c]}",
+            line=dict(color=PALETTE[c], dash=DASHES[c], width=1.2),
+            marker=dict(symbol=SYMBOLS[c], size=6),
+        )
+        fig.add_trace(first[c], row=1, col=1)
+    first[-1].update(
+        mode="lines+markers",
+        name="loss of the iterates",
+        line=dict(color=PALETTE[5], width=2),
+        marker=dict(size=6),
+    )
+    fig.add_trace(first[-1], row=1, col=2)
+    fig.add_scatter(
+        x=f32(reference.s),
+        y=f32(reference.loss / reference.loss[0]),
+        mode="lines",
+        name="loss of the flow",
+        line=dict(color="black", dash="dash", width=1.5),
+        row=1,
+        col=2,
+    )
+    _labels_and_starts(fig, reference.x[0], y, labels, class_names)
+
+    def text(i):
+        run = runs[i]
+        return (
+            f"step h = {run.s[1]:.3g} = {run.s[1] / n:.2f} N "
+            f"({ratios[i]:.2f} × stability limit): {run.message}; "
+            f"loss {run.loss[-1] / run.loss[0]:.1e} · C(0)"
+        )
+
+    # Fixed ranges around the flow, so a diverging run is seen leaving them.
+    lo, hi = ref_uv.reshape(-1, 2).min(axis=0), ref_uv.reshape(-1, 2).max(axis=0)
+    pad = 0.25 * (hi - lo).max()
+    names = [f"{run.s[1] / n:.2f}" for run in runs]
+    index = list(fig.layout.annotations[:2])
+    fig.add_annotation(readout(text(0), y=-0.32))
+    note = fig.layout.annotations[2]
+    fig.frames = [
+        go.Frame(
+            name=name,
+            data=traces(run),
+            traces=[n_classes + c for c in range(n_classes)] + [2 * n_classes],
+            layout=dict(
+                annotations=index + [go.layout.Annotation(note).update(text=text(i))]
+            ),
+        )
+        for i, (name, run) in enumerate(zip(names, runs, strict=True))
+    ]
+    _simplex_axes(
+        fig,
+        x=dict(range=[lo[0] - pad, hi[0] + pad]),
+        y=dict(range=[lo[1] - pad, hi[1] + pad]),
+    )
+    fig.update_xaxes(
+        title_text="flow time s = h · step number",
+        range=[0, reference.s[-1]],
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(
+        title_text="C / C(0) (log scale)",
+        type="log",
+        exponentformat="power",
+        range=[-4, 1],
+        row=1,
+        col=2,
+    )
+    fig.update_layout(
+        base_layout(
+            height=600,
+            margin=dict(l=70, r=20, t=110, b=190),
+            legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
+        ),
+        sliders=[slider(names, "step h / N = ", 0, pad_top=70)],
+    )
+    return fig
+
+
+def collapse_figure(trajectory, labels, class_names, n_outputs):
+    """Spread of each class's outputs against reparametrized time.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        An adapted squared-loss flow.
+    labels : array_like of int, shape (N,)
+    class_names : sequence of str
+    n_outputs : int
+        Q.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per class (spread over its starting value, from
+        :func:`ntkflow.connections.class_spread`), and the line ``1 - t``.
+    """
+    spread = class_spread(trajectory.x, labels, n_outputs)
+    t = trajectory.t
+    fig = go.Figure()
+    for c, name in enumerate(class_names):
+        fig.add_scatter(
+            x=f32(t),
+            y=f32(spread[:, c] / spread[0, c]),
+            mode="lines+markers",
+            name=name,
+            line=dict(color=PALETTE[c], dash=DASHES[c], width=2),
+            marker=dict(symbol=SYMBOLS[c], size=6, maxdisplayed=25),
+        )
+    fig.add_scatter(
+        x=f32(t),
+        y=f32(1 - t),
+        mode="lines",
+        name="1 − t",
+        line=dict(color="black", dash="dot", width=1.5),
+    )
+    fig.update_xaxes(title_text="reparametrized time t = 1 − exp(−s/N)", range=[0, 1])
+    fig.update_yaxes(title_text="spread within the class / its value at t = 0")
+    fig.update_layout(
+        base_layout(height=420, title="Each class collapses onto its label")
+    )
+    return fig
