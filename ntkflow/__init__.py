@@ -16,6 +16,7 @@ from .connections import (
     stability_limit,
 )
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
+from .fibers import fiber_drift, margins
 from .flows import (
     FAMILIES,
     kernel_velocity,
@@ -56,6 +57,8 @@ __all__ = [
     "IntegrationError",
     "Trajectory",
     "ResidualParts",
+    "fiber_drift",
+    "margins",
     "class_spread",
     "gradient_descent",
     "levenberg_marquardt_step",

@@ -55,3 +55,12 @@ def readout(text, y=-0.3):
         xanchor="left",
         font=dict(size=13),
     )
+
+
+def small(value, floor=1e-9):
+    """``value`` to one digit, or "below 1e-9" where only rounding is left.
+
+    Numbers at rounding level differ between machines; the figures state a
+    bound for them instead.
+    """
+    return f"below {floor:.0e}" if value < floor else f"{value:.1e}"

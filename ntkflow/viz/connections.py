@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..connections import class_spread, levenberg_marquardt_step
-from ..geometry import simplex_plane
-from ._frames import class_lines, f32, readout, slider
+from ..geometry import progress, simplex_plane
+from ._frames import class_lines, f32, readout, slider, small
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
 
 
@@ -69,6 +69,10 @@ def damping_steps(D, x0, y, dampings):
     return np.array(
         [x0 + D @ levenberg_marquardt_step(D, x0 - y, lam) for lam in dampings]
     )
+
+
+def _damping_name(lam):
+    return f"{lam:g}"
 
 
 def damping_figure(D, x0, y, dampings, labels, class_names):
@@ -147,12 +151,12 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
 
     def text(i):
         return (
-            f"λ = {dampings[i]:.0e}: the linearized step lands "
-            f"{miss[i]:.1e} · |x(0) − y| away from the labels"
+            f"λ = {dampings[i]:g}: the linearized step lands "
+            f"{small(miss[i])} · |x(0) − y| away from the labels"
         )
 
-    names = [f"{lam:.0e}" for lam in dampings]
-    fig.add_annotation(readout(text(0), y=-0.32))
+    names = [_damping_name(lam) for lam in dampings]
+    fig.add_annotation(readout(text(0), y=-0.25))
     titles = list(fig.layout.annotations[:2])
     note = fig.layout.annotations[2]
     fig.frames = [
@@ -181,7 +185,7 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
             margin=dict(l=70, r=20, t=110, b=190),
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
-        sliders=[slider(names, "damping λ = ", 0, pad_top=70)],
+        sliders=[slider(names, "damping λ = ", 0, pad_top=95)],
     )
     return fig
 
@@ -284,7 +288,7 @@ def euler_figure(reference, runs, ratios, y, labels, class_names):
     pad = 0.25 * (hi - lo).max()
     names = [f"{run.s[1] / n:.2f}" for run in runs]
     index = list(fig.layout.annotations[:2])
-    fig.add_annotation(readout(text(0), y=-0.32))
+    fig.add_annotation(readout(text(0), y=-0.25))
     note = fig.layout.annotations[2]
     fig.frames = [
         go.Frame(
@@ -322,51 +326,75 @@ def euler_figure(reference, runs, ratios, y, labels, class_names):
             margin=dict(l=70, r=20, t=110, b=190),
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
-        sliders=[slider(names, "step h / N = ", 0, pad_top=70)],
+        sliders=[slider(names, "step h / N = ", 0, pad_top=95)],
     )
     return fig
 
 
-def collapse_figure(trajectory, labels, class_names, n_outputs):
-    """Spread of each class's outputs against reparametrized time.
+def collapse_figure(trajectory, y, labels, class_names, n_outputs, standard=None):
+    """Spread of each class's outputs against progress towards the labels.
 
     Parameters
     ----------
     trajectory : Trajectory
         An adapted squared-loss flow.
+    y : ndarray, shape (QN,)
+        Labels, flattened.
     labels : array_like of int, shape (N,)
     class_names : sequence of str
     n_outputs : int
         Q.
+    standard : Trajectory, optional
+        The standard flow from the same start, drawn thin for comparison.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace per class (spread over its starting value, from
-        :func:`ntkflow.connections.class_spread`), and the line ``1 - t``.
+        Traces ``0 .. C-1``: each class's spread over its starting value
+        (:func:`ntkflow.class_spread`) on the adapted flow; then ``1 - t``;
+        then, if given, the standard flow's ``C`` traces.
+
+    Notes
+    -----
+    The x axis is the progress ``1 - |x - y| / |x(0) - y|``, a clock both
+    flows share; on the adapted flow it equals ``t`` (see
+    :func:`ntkflow.progress`).
     """
-    spread = class_spread(trajectory.x, labels, n_outputs)
-    t = trajectory.t
     fig = go.Figure()
-    for c, name in enumerate(class_names):
-        fig.add_scatter(
-            x=f32(t),
-            y=f32(spread[:, c] / spread[0, c]),
-            mode="lines+markers",
-            name=name,
-            line=dict(color=PALETTE[c], dash=DASHES[c], width=2),
-            marker=dict(symbol=SYMBOLS[c], size=6, maxdisplayed=25),
-        )
-    fig.add_scatter(
-        x=f32(t),
-        y=f32(1 - t),
-        mode="lines",
-        name="1 − t",
-        line=dict(color="black", dash="dot", width=1.5),
+    runs = [("adapted", trajectory, 2.5, 7)]
+    if standard is not None:
+        runs.append(("standard", standard, 1.2, 0))
+    for kind, run, width, size in runs:
+        spread = class_spread(run.x, labels, n_outputs)
+        tau = progress(run.x, run.x[0], y)
+        for c, name in enumerate(class_names):
+            fig.add_scatter(
+                x=f32(tau),
+                y=f32(spread[:, c] / spread[0, c]),
+                mode="lines+markers" if size else "lines",
+                name=f"{kind} flow: {name}",
+                line=dict(color=PALETTE[c], dash=DASHES[c], width=width),
+                marker=dict(symbol=SYMBOLS[c], size=size, maxdisplayed=25),
+            )
+        if kind == "adapted":
+            t = np.linspace(0, 1, 101)
+            fig.add_scatter(
+                x=f32(t),
+                y=f32(1 - t),
+                mode="lines",
+                name="1 − t",
+                line=dict(color="black", dash="dot", width=1.5),
+            )
+    fig.update_xaxes(
+        title_text="progress 1 − |x − y| / |x(0) − y|  (= t on the adapted flow)",
+        range=[0, 1],
     )
-    fig.update_xaxes(title_text="reparametrized time t = 1 − exp(−s/N)", range=[0, 1])
-    fig.update_yaxes(title_text="spread within the class / its value at t = 0")
+    fig.update_yaxes(title_text="spread within a class / its value at the start")
     fig.update_layout(
-        base_layout(height=420, title="Each class collapses onto its label")
+        base_layout(
+            height=460,
+            margin=dict(l=70, r=20, t=90, b=60),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        )
     )
     return fig

@@ -4,8 +4,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..fibers import fiber_drift
 from ..geometry import simplex_plane
-from ._frames import class_lines, f32, readout, slider
+from ._frames import class_lines, f32, readout, slider, small
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
 
 
@@ -16,7 +17,14 @@ def _excess(trajectory, loss):
     else:
         floor = 0.0  # one-hot: the infimum 0 is approached, never reached
     keep = trajectory.s > 0
-    return f32(trajectory.s[keep]), f32(np.maximum(trajectory.loss[keep] - floor, 0))
+    excess = trajectory.loss[keep] - floor
+    # Below this the difference is rounding in C, not a loss: leave a gap.
+    excess[excess < _RESOLVED * floor + 1e-14] = np.nan
+    return f32(trajectory.s[keep]), f32(excess)
+
+
+#: Relative size below which C(s) - min C is only rounding.
+_RESOLVED = 1e-11
 
 
 def _minimizer_uv(trajectory, loss):
@@ -39,16 +47,14 @@ def _frame_traces(trajectory, loss, labels, n_classes):
 
 
 def _readout(trajectory, loss, smoothing):
-    drift = np.abs(loss.fiber_sums(trajectory.x) - loss.fiber_sums(trajectory.x[0]))
+    drift = fiber_drift(trajectory, loss)
     size = np.abs(trajectory.x[-1]).max()
     if smoothing > 0:
         miss = np.abs(trajectory.x[-1] - loss.minimizer(trajectory.x[0])).max()
-        end = f"distance from the closed-form minimizer at the end {miss:.0e}"
+        end = f"distance from the closed-form minimizer at the end {small(miss)}"
     else:
         end = f"no minimizer: largest logit {size:.2f} and still growing"
-    return (
-        f"smoothing {smoothing:.2f}: logit sums moved at most {drift.max():.0e}; {end}"
-    )
+    return f"smoothing {smoothing:.2f}: logit sums moved {small(drift.max())}; {end}"
 
 
 def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
@@ -132,7 +138,9 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
     lo, hi = uv.min(axis=0) - pad, uv.max(axis=0) + pad
 
     names = [f"{s:.2f}" for s in smoothings]
-    fig.add_annotation(readout(_readout(*runs[start_index], smoothings[start_index])))
+    fig.add_annotation(
+        readout(_readout(*runs[start_index], smoothings[start_index]), y=-0.25)
+    )
     titles = list(fig.layout.annotations[:2])
     note = fig.layout.annotations[2]
     fig.frames = [
@@ -166,6 +174,6 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
             margin=dict(l=70, r=20, t=110, b=190),
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
-        sliders=[slider(names, "label smoothing = ", start_index, pad_top=70)],
+        sliders=[slider(names, "label smoothing = ", start_index, pad_top=95)],
     )
     return fig
