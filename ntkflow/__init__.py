@@ -14,6 +14,7 @@ from .connections import (
     levenberg_marquardt_step,
     output_mobility,
     stability_limit,
+    steps_to_loss,
 )
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .fibers import fiber_drift, margins
@@ -66,6 +67,7 @@ __all__ = [
     "residual_parts",
     "split_residual",
     "stability_limit",
+    "steps_to_loss",
     "at_progress",
     "chord_deviation",
     "chord_distance",

@@ -266,3 +266,30 @@ def class_spread(x, labels, n_outputs):
         spread.append(np.sqrt((centred**2).sum(axis=2).mean(axis=1)))
     spread = np.array(spread).T
     return spread[0] if single else spread
+
+
+def steps_to_loss(trajectory, loss_ratios):
+    """First record at which the loss has fallen to each ``loss_ratio * C(0)``.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        For :func:`gradient_descent`, record ``k`` is the iterate after ``k``
+        steps.
+    loss_ratios : array_like, shape (L,)
+        Targets in (0, 1].
+
+    Returns
+    -------
+    steps : ndarray of int, shape (L,)
+        The record index, or -1 where the loss never got that low.
+    """
+    ratios = as_float_array("loss_ratios", loss_ratios, ndim=1)
+    if (ratios <= 0).any() or (ratios > 1).any():
+        raise ValueError(
+            f"`loss_ratios` must lie in (0, 1]; got values from {ratios.min():g} "
+            f"to {ratios.max():g}."
+        )
+    ratio = trajectory.loss / trajectory.loss[0]
+    below = ratio[None, :] <= ratios[:, None]
+    return np.where(below.any(axis=1), below.argmax(axis=1), -1)

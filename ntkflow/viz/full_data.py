@@ -23,7 +23,7 @@ def training_cost_figure(runs, names, levels):
     -------
     plotly.graph_objects.Figure
         Traces ``2 i`` and ``2 i + 1`` are run ``i`` against steps and
-        against ``s``; the levels follow.
+        against ``s`` (records with ``s > 0``); the levels follow.
     """
     fig = make_subplots(
         rows=1,
@@ -40,9 +40,10 @@ def training_cost_figure(runs, names, levels):
         )
         steps = np.arange(1, run.loss.size + 1)
         fig.add_scatter(x=f32(steps), y=ratio, name=name, row=1, col=1, **style)
+        later = run.s > 0  # s = 0 has no place on a log axis
         fig.add_scatter(
-            x=f32(np.maximum(run.s, run.s[1] if run.s.size > 1 else 1.0)),
-            y=ratio,
+            x=f32(run.s[later]),
+            y=ratio[later],
             name=name,
             showlegend=False,
             row=1,
@@ -58,7 +59,7 @@ def training_cost_figure(runs, names, levels):
                 col=col,
             )
     fig.update_xaxes(
-        title_text="step number + 1 (log scale)",
+        title_text="steps taken + 1 (log scale; 1 is the start)",
         type="log",
         exponentformat="power",
         row=1,
@@ -79,5 +80,11 @@ def training_cost_figure(runs, names, levels):
             row=1,
             col=col,
         )
-    fig.update_layout(base_layout(height=480, margin=dict(l=70, r=20, t=110, b=60)))
+    fig.update_layout(
+        base_layout(
+            height=500,
+            margin=dict(l=70, r=20, t=120, b=60),
+            legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
+        )
+    )
     return fig
