@@ -9,8 +9,17 @@ arXiv:2311.15487.
 
 from . import exercises
 from ._validate import MemoryBudgetError, memory_budget, set_memory_budget
+from .connections import (
+    class_spread,
+    gradient_descent,
+    levenberg_marquardt_step,
+    output_mobility,
+    stability_limit,
+    steps_to_loss,
+)
 from .datasets import Dataset, duplicate_inputs, iris_subset, load_iris, one_hot
 from .differences import finite_difference_jacobian
+from .fibers import fiber_drift, margins
 from .flows import (
     FAMILIES,
     kernel_velocity,
@@ -39,6 +48,7 @@ from .kernel import evaluate, jacobian, ntk, pinv, projector, range_basis, rank
 from .lazy import kernel_modes, lazy_outputs, residual_modes
 from .losses import L2, CrossEntropy
 from .models import MLP, linear_outputs
+from .residuals import ResidualParts, residual_parts, split_residual
 from .width import lazy_sweep, width_spectra
 
 __version__ = "0.1.0"
@@ -54,6 +64,17 @@ __all__ = [
     "IntegrationError",
     "MemoryBudgetError",
     "Trajectory",
+    "ResidualParts",
+    "fiber_drift",
+    "margins",
+    "class_spread",
+    "gradient_descent",
+    "levenberg_marquardt_step",
+    "output_mobility",
+    "residual_parts",
+    "split_residual",
+    "stability_limit",
+    "steps_to_loss",
     "at_progress",
     "chord_deviation",
     "chord_distance",

@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 
-def _verdict(answer, expected, rel, hint):
+def _verdict(answer, expected, rel, hint, scale=None):
     if answer is None:
         print("Type your answer in place of None, then run the cell again.")
         return False
@@ -20,7 +20,8 @@ def _verdict(answer, expected, rel, hint):
     if not np.isfinite(answer):
         print(f"Give a finite number; got {answer!r}.")
         return False
-    if abs(answer - expected) <= rel * abs(expected):
+    scale = abs(expected) if scale is None else scale
+    if abs(answer - expected) <= rel * scale:
         print(f"Right: {expected:.6g}.")
         return True
     print(f"Not yet: {answer:.6g} is not it. Hint: {hint}")
@@ -135,3 +136,67 @@ def compare_with_flow(prediction, measured, rel=1e-3):
         f"(within {rel:g} relative)."
     )
     return agree
+
+
+def check_duplicate_limit(answer, label_i, label_j, rel=1e-6):
+    """Where the adapted flow leaves one output of two identical inputs.
+
+    Two samples with the same inputs always have the same outputs. With
+    labels ``label_i`` and ``label_j`` for that output, the squared loss is
+    smallest, among equal pairs, at their mean.
+    """
+    expected = (label_i + label_j) / 2
+    hint = (
+        "the two outputs stay equal for every theta, say both equal z. Write "
+        "their part of the squared loss as a function of z and minimize it."
+    )
+    return _verdict(answer, expected, rel, hint, scale=max(1.0, abs(label_i)))
+
+
+def check_logit_gap(answer, smoothing, n_classes, rel=1e-4):
+    """Logit of the true class minus another logit, at the minimizer.
+
+    Labels ``(1 - smoothing) e_c + smoothing / Q``; at the minimizer on a
+    fiber ``softmax(x) = y``, so the gap is ``log(y_c / y_other)``.
+    """
+    big = 1 - smoothing + smoothing / n_classes
+    small = smoothing / n_classes
+    hint = (
+        "at the minimizer softmax(x) equals the label vector. Write the ratio "
+        "of two softmax components in terms of the logits, and take a log."
+    )
+    return _verdict(answer, np.log(big / small), rel, hint)
+
+
+def check_euler_limit(answer, n_samples, rel=1e-3):
+    """Largest stable step of adapted gradient descent (squared loss, full rank).
+
+    One Euler step of ``x' = -(x - y) / N`` multiplies the residual by
+    ``1 - h / N``; it shrinks while ``|1 - h/N| < 1``, that is ``h < 2N``.
+    """
+    hint = (
+        "one Euler step of x' = -(x - y)/N multiplies x - y by a number that "
+        "depends on h and N. When is its absolute value below 1?"
+    )
+    return _verdict(answer, 2.0 * n_samples, rel, hint)
+
+
+def check_steps_to_loss(answer, step_over_n, loss_ratio):
+    """Steps of adapted gradient descent until ``C <= loss_ratio C(0)``.
+
+    On the linear model each step multiplies the residual by
+    ``|1 - h/N|`` and the loss by its square, so the count is the smallest
+    integer ``k`` with ``(1 - h/N)^(2k) <= loss_ratio``.
+    """
+    factor = abs(1 - step_over_n) ** 2
+    expected = int(np.ceil(np.log(loss_ratio) / np.log(factor) - 1e-9))
+    hint = (
+        "each step multiplies the loss by the same factor (work it out from "
+        "h/N). Find the first whole number of steps that brings the product "
+        "below the target."
+    )
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+        if np.isfinite(answer) and answer != int(answer):
+            print(f"Give a whole number of steps; got {answer!r}.")
+            return False
+    return _verdict(answer, expected, 0.0, hint)

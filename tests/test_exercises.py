@@ -64,3 +64,54 @@ def test_compare_with_flow(capsys):
     assert "they differ" in capsys.readouterr().out
     assert not exercises.compare_with_flow(None, 100.0)
     assert "prediction first" in capsys.readouterr().out
+
+
+def _wrong_says_hint_without_answer(check, wrong, expected_text, capsys, **kw):
+    capsys.readouterr()
+    assert not check(wrong, **kw)
+    out = capsys.readouterr().out
+    assert "Hint" in out and expected_text not in out
+
+
+def test_duplicate_limit(capsys):
+    assert exercises.check_duplicate_limit(0.5, label_i=1.0, label_j=0.0)
+    assert exercises.check_duplicate_limit(0.0, label_i=1.0, label_j=-1.0)
+    _wrong_says_hint_without_answer(
+        exercises.check_duplicate_limit, 1.0, "0.5", capsys, label_i=1.0, label_j=0.0
+    )
+
+
+def test_logit_gap(capsys):
+    # smoothing 0.1, Q = 3: labels (0.9333.., 0.0333.., 0.0333..), gap log 28.
+    assert exercises.check_logit_gap(np.log(28), smoothing=0.1, n_classes=3)
+    _wrong_says_hint_without_answer(
+        exercises.check_logit_gap,
+        np.log(9),
+        f"{np.log(28):.6g}",
+        capsys,
+        smoothing=0.1,
+        n_classes=3,
+    )
+
+
+def test_euler_limit(capsys):
+    assert exercises.check_euler_limit(18.0, n_samples=9)
+    _wrong_says_hint_without_answer(
+        exercises.check_euler_limit, 9.0, "18", capsys, n_samples=9
+    )
+
+
+def test_steps_to_loss(capsys):
+    # (1/2)^(2k) <= 1e-3 first at k = 5.
+    assert exercises.check_steps_to_loss(5, step_over_n=0.5, loss_ratio=1e-3)
+    _wrong_says_hint_without_answer(
+        exercises.check_steps_to_loss,
+        4,
+        "Right",
+        capsys,
+        step_over_n=0.5,
+        loss_ratio=1e-3,
+    )
+    assert not exercises.check_steps_to_loss(5.5, step_over_n=0.5, loss_ratio=1e-3)
+    assert "whole number" in capsys.readouterr().out
+    assert not exercises.check_steps_to_loss(None, step_over_n=0.5, loss_ratio=1e-3)
