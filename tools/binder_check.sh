@@ -4,6 +4,9 @@
 #
 #   tools/binder_check.sh [WORKDIR]
 #
+# Without WORKDIR it works in a temporary folder and removes it at the end
+# (the environment takes several hundred MB); a WORKDIR given is kept.
+#
 # Binder (repo2docker) clones the repository, installs binder/requirements.txt
 # with pip, runs binder/postBuild from the repository's top folder, and starts
 # JupyterLab; nothing else is installed at start-up. This script does the same
@@ -14,8 +17,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-WORK=${1:-$(mktemp -d -t ntkflow-binder-XXXXXX)}
-mkdir -p "$WORK"
+if [ $# -gt 0 ]; then
+  WORK=$1
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d -t ntkflow-binder-XXXXXX)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 REPO=$WORK/repo
 ENV=$WORK/env
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
@@ -48,7 +56,7 @@ rm -rf "$ENV"
 
 step "pip install -r binder/requirements.txt"
 (cd "$REPO" && "$ENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  -r binder/requirements.txt)
+  --no-compile -r binder/requirements.txt)
 
 step "binder/postBuild"
 (cd "$REPO" && PATH="$ENV/bin:$PATH" bash binder/postBuild)
