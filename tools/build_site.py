@@ -1,13 +1,14 @@
 """Build the course as static HTML pages that work from disk, with no kernel.
 
-    python tools/build_site.py [--out _site]
+    python tools/build_site.py [--out _site] [--no-code]
 
 Every notebook under notebooks/ becomes NAME.html, converted by nbconvert from
 its saved outputs (nothing is executed). plotly figures are written as HTML
 that draws them with a copy of plotly.min.js beside the pages, so their
 frame-based sliders work without a server or a network; the formulas are set
 by a copy of MathJax beside the pages. Links to NAME.ipynb become NAME.html,
-and index.html opens the course index.
+and index.html opens the course index. With --no-code the pages leave the
+code cells out and show only prose and outputs, as the presentation view does.
 """
 
 import argparse
@@ -78,9 +79,13 @@ class PlotlyToHTML(Preprocessor):
         )
 
 
-def exporter():
+def exporter(code=True):
     html = HTMLExporter(
-        template_name="course", extra_template_basedirs=[str(TEMPLATES)]
+        template_name="course",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=not code,
+        exclude_input_prompt=not code,
+        exclude_output_prompt=not code,
     )
     html.register_preprocessor(PlotlyToHTML(), enabled=True)
     return html
@@ -97,14 +102,14 @@ def copy_assets(out):
     shutil.copy2(mathjax / "LICENSE", out / "mathjax")
 
 
-def build(out, notebooks=None):
+def build(out, notebooks=None, code=True):
     """Write the pages for ``notebooks`` (default: all) into ``out``; list them."""
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     copy_assets(out)
-    html = exporter()
+    html = exporter(code)
     paths = notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
     pages = []
     for path in paths:
@@ -130,9 +135,12 @@ def size_of(folder):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "_site"), help="output folder")
+    parser.add_argument(
+        "--no-code", action="store_true", help="leave the code cells out"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    pages = build(args.out)
+    pages = build(args.out, code=not args.no_code)
     elapsed = time.perf_counter() - start
     out = Path(args.out).resolve()
     print(

@@ -15,6 +15,13 @@ from sliders import check_slider_redraws, figures_with_sliders
 pytest_plugins = ["servers"]  # the voila fixture
 
 ROOT = Path(__file__).resolve().parents[2]
+# MathJax 3 marks a formula it could not read (merror) or a macro it does not
+# know (drawn in red) inside its output, as SVG or as HTML.
+MATH_ERRORS = (
+    "mjx-container [data-mjx-error], mjx-container [data-mml-node='merror'], "
+    "mjx-container mjx-merror, mjx-container [fill='red'], "
+    "mjx-container [style*='color: red']"
+)
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 CENTERPIECE = "04_deformation.ipynb"
@@ -43,6 +50,7 @@ def test_notebook_presents_without_code_and_its_sliders_redraw(voila, page, name
         timeout=60_000,
     )
     assert error_outputs(page) == []
+    assert page.locator(MATH_ERRORS).count() == 0
     code = page.locator(
         ".jp-InputArea-editor, .jp-CodeMirrorEditor, .jp-InputPrompt, .highlight"
     )

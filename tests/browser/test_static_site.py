@@ -14,6 +14,13 @@ from sliders import check_slider_redraws, figures_with_sliders
 
 ROOT = Path(__file__).resolve().parents[2]
 pytest_plugins = ["servers"]  # the offline_page fixture
+# MathJax 3 marks a formula it could not read (merror) or a macro it does not
+# know (drawn in red) inside its output, as SVG or as HTML.
+MATH_ERRORS = (
+    "mjx-container [data-mjx-error], mjx-container [data-mml-node='merror'], "
+    "mjx-container mjx-merror, mjx-container [fill='red'], "
+    "mjx-container [style*='color: red']"
+)
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -52,6 +59,7 @@ def test_page_draws_its_figures_and_formulas_offline(site, offline_page, name):
               .map(e => e.innerText).join('\\n')"""
     )
     assert "$" not in prose
+    assert offline_page.locator(MATH_ERRORS).count() == 0
     for index in figures_with_sliders(offline_page):
         check_slider_redraws(offline_page, index)
 
