@@ -79,6 +79,16 @@ class PlotlyToHTML(Preprocessor):
         )
 
 
+def title(nb, fallback):
+    """The notebook's first level-one heading, else ``fallback``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
 def exporter(code=True):
     html = HTMLExporter(
         template_name="course",
@@ -114,6 +124,7 @@ def build(out, notebooks=None, code=True):
     pages = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        nb.metadata.setdefault("title", title(nb, path.stem))
         resources = {"metadata": {"name": path.stem}}
         body, _ = html.from_notebook_node(nb, resources=resources)
         page = out / f"{path.stem}.html"
