@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from servers.py are arguments)
 """The presentation view: each notebook served by Voila as ``./run present`` does.
 
 The page must show the notebook's prose and outputs but none of its code,
@@ -10,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from lab_driver import error_outputs, screenshot
+from servers import voila  # noqa: F401  (a fixture)
 from sliders import check_slider_redraws, figures_with_sliders
-
-pytest_plugins = ["servers"]  # the voila fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 # MathJax 3 marks a formula it could not read (merror) or a macro it does not

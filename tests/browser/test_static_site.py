@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from servers.py are arguments)
 """The static pages, opened from disk: sliders work, nothing is fetched.
 
 The site is built once (``./run site`` does the same) into a temporary folder
@@ -10,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from servers import offline_page  # noqa: F401  (a fixture)
 from sliders import check_slider_redraws, figures_with_sliders
 
 ROOT = Path(__file__).resolve().parents[2]
-pytest_plugins = ["servers"]  # the offline_page fixture
 # MathJax 3 marks a formula it could not read (merror) or a macro it does not
 # know (drawn in red) inside its output, as SVG or as HTML.
 MATH_ERRORS = (
