@@ -27,11 +27,12 @@ def _readout(spectra, w):
     zeros = QN - lam.size
     text = (
         f"width {spectra.widths[w]}: K = {K} parameters, QN = {QN} outputs, "
-        f"rank D = {r}.<br>Eigenvalues from {kept[-1]:.2g} to {kept[0]:.3g} "
-        f"count (cut-off {spectra.cutoffs[w]:.1e})"
+        f"rank D = {r}.<br>Eigenvalues above the rank cut-off "
+        f"(rtol σ_max)² = {spectra.cutoffs[w]:.1e}: from {kept[-1]:.2g} "
+        f"to {kept[0]:.3g}"
     )
     if zeros:
-        text += f"; {zeros} are exactly 0 because K < QN"
+        text += f"; {zeros} are zero by construction (D has only K < QN columns)"
     return text
 
 
