@@ -10,18 +10,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..geometry import simplex_plane
+from ._frames import class_lines, slider
 from .style import DASHES, PALETTE, SYMBOLS, base_layout, rounded
 
 _N_LOSS_POINTS = 120
-
-
-def _class_lines(uv, labels, cls):
-    """x and y of one class's paths, samples separated by NaN gaps (float32)."""
-    pick = np.flatnonzero(labels == cls)
-    gap = np.full((pick.size, 1), np.nan)
-    xs = np.hstack([uv[:, pick, 0].T, gap]).ravel()
-    ys = np.hstack([uv[:, pick, 1].T, gap]).ravel()
-    return xs.astype(np.float32), ys.astype(np.float32)
 
 
 def _loss_curve(trajectory):
@@ -46,7 +38,7 @@ def _frame_traces(deformation, uv, labels, n_classes, a):
     """The traces that change with alpha: one path trace per class, the loss."""
     traces = []
     for c in range(n_classes):
-        xs, ys = _class_lines(uv[a], labels, c)
+        xs, ys = class_lines(uv[a], labels, c)
         traces.append(go.Scatter(x=xs, y=ys))
     t, ratio = _loss_curve(deformation.trajectories[a])
     traces.append(go.Scatter(x=t, y=ratio))
@@ -165,12 +157,6 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
         for a, name in enumerate(names)
     ]
     readout.update(text=_readout(deformation, start_index))
-    jump = dict(
-        mode="immediate",
-        frame=dict(duration=0, redraw=True),
-        transition=dict(duration=0),
-    )
-    steps = [dict(method="animate", label=name, args=[[name], jump]) for name in names]
 
     fig.update_xaxes(title_text="u = (x₁ − x₂)/√2", constrain="domain", row=1, col=1)
     fig.update_yaxes(
@@ -191,11 +177,11 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
         sliders=[
-            dict(
+            slider(
+                names,
+                f"{deformation.family} deformation, α = ",
                 active=start_index,
-                currentvalue=dict(prefix=f"{deformation.family} deformation, α = "),
-                pad=dict(t=70),
-                steps=steps,
+                pad_top=70,
             )
         ],
     )
@@ -239,7 +225,7 @@ def ends_figure(ends, labels, class_names, title=""):
     )
     for a in range(len(ends.alphas)):
         for c in range(n_classes):
-            xs, ys = _class_lines(uv[a], labels, c)
+            xs, ys = class_lines(uv[a], labels, c)
             fig.add_scatter(
                 x=xs,
                 y=ys,

@@ -9,11 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..geometry import simplex_plane
+from ._frames import slider
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
-
-_JUMP = dict(
-    mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)
-)
 
 
 def _lines(uv, pick):
@@ -200,7 +197,6 @@ def lazy_figure(sweep, labels, class_names, start_index=0):
         for w, name in enumerate(names)
     ]
     readout.update(text=_readout(sweep, start_index))
-    steps = [dict(method="animate", label=n, args=[[n], _JUMP]) for n in names]
 
     # Each frame sets the ranges that fit its own paths.
     w = start_index
@@ -236,12 +232,7 @@ def lazy_figure(sweep, labels, class_names, start_index=0):
             legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
         ),
         sliders=[
-            dict(
-                active=start_index,
-                currentvalue=dict(prefix="hidden-layer width = "),
-                pad=dict(t=110),
-                steps=steps,
-            )
+            slider(names, "hidden-layer width = ", active=start_index, pad_top=110)
         ],
     )
     return fig

@@ -9,15 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ._frames import f32, slider
 from .style import PALETTE, base_layout
-
-_JUMP = dict(
-    mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)
-)
-
-
-def _f32(values):
-    return np.asarray(values, dtype=np.float32)
 
 
 def _readout(spectra, w):
@@ -47,7 +40,7 @@ def _frame_traces(spectra, w):
     index = np.arange(1, lam.size + 1)
     zeros = np.arange(lam.size + 1, spectra.n_rows + 1)
     return [
-        go.Scatter(x=index.astype(np.int32), y=_f32(lam)),
+        go.Scatter(x=index.astype(np.int32), y=f32(lam)),
         go.Scatter(
             x=zeros.astype(np.int32), y=np.full(zeros.size, _floor(spectra), np.float32)
         ),
@@ -149,7 +142,6 @@ def spectrum_figure(spectra, start_index=0):
         for w, name in enumerate(names)
     ]
     readout.update(text=_readout(spectra, start_index))
-    steps = [dict(method="animate", label=n, args=[[n], _JUMP]) for n in names]
 
     high = np.log10(max(lam.max() for lam in spectra.eigenvalues))
     low = np.log10(_floor(spectra))
@@ -178,12 +170,7 @@ def spectrum_figure(spectra, start_index=0):
             legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
         ),
         sliders=[
-            dict(
-                active=start_index,
-                currentvalue=dict(prefix="hidden-layer width = "),
-                pad=dict(t=100),
-                steps=steps,
-            )
+            slider(names, "hidden-layer width = ", active=start_index, pad_top=100)
         ],
     )
     return fig

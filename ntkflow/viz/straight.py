@@ -9,15 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..geometry import simplex_plane
+from ._frames import f32, slider
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
-
-_JUMP = dict(
-    mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)
-)
-
-
-def _f32(values):
-    return np.asarray(values, dtype=np.float32)
 
 
 def _segments(start, end):
@@ -25,7 +18,7 @@ def _segments(start, end):
     gap = np.full((start.shape[0], 1), np.nan)
     xs = np.hstack([start[:, :1], end[:, :1], gap]).ravel()
     ys = np.hstack([start[:, 1:], end[:, 1:], gap]).ravel()
-    return _f32(xs), _f32(ys)
+    return f32(xs), f32(ys)
 
 
 def _readout(adapted, k):
@@ -44,10 +37,10 @@ def _frame_traces(adapted, uv, labels, n_classes, k):
         xs, ys = _segments(uv[0, pick], uv[k, pick])
         traces.append(go.Scatter(x=xs, y=ys))
     for c in range(n_classes):
-        now = _f32(uv[k, labels == c])
+        now = f32(uv[k, labels == c])
         traces.append(go.Scatter(x=now[:, 0], y=now[:, 1]))
     ratio = adapted.loss[k] / adapted.loss[0]
-    traces.append(go.Scatter(x=_f32([adapted.s[k]]), y=_f32([ratio])))
+    traces.append(go.Scatter(x=f32([adapted.s[k]]), y=f32([ratio])))
     return traces
 
 
@@ -128,8 +121,8 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
     std_uv = simplex_plane(standard.x)
     gap = np.full((1, std_uv.shape[1]), np.nan)
     fig.add_scatter(
-        x=_f32(np.vstack([std_uv[..., 0], gap]).T.ravel()),
-        y=_f32(np.vstack([std_uv[..., 1], gap]).T.ravel()),
+        x=f32(np.vstack([std_uv[..., 0], gap]).T.ravel()),
+        y=f32(np.vstack([std_uv[..., 1], gap]).T.ravel()),
         mode="lines",
         name="standard flow's path",
         line=dict(color=PALETTE[3], dash="dot", width=1),
@@ -138,8 +131,8 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
     )
     corner = np.unique(np.round(target_uv, 12), axis=0)
     fig.add_scatter(
-        x=_f32(corner[:, 0]),
-        y=_f32(corner[:, 1]),
+        x=f32(corner[:, 0]),
+        y=f32(corner[:, 1]),
         mode="markers",
         name="labels y",
         marker=dict(color="black", symbol="star", size=14),
@@ -149,8 +142,8 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
 
     s_ref = np.linspace(0, max(adapted.s[-1], standard.s[-1]), 200)
     fig.add_scatter(
-        x=_f32(s_ref),
-        y=_f32(np.exp(-2 * s_ref / n)),
+        x=f32(s_ref),
+        y=f32(np.exp(-2 * s_ref / n)),
         mode="lines",
         name="exp(−2s/N): the predicted rate",
         line=dict(color="black", dash="dash", width=1.5),
@@ -158,8 +151,8 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
         col=2,
     )
     fig.add_scatter(
-        x=_f32(adapted.s),
-        y=_f32(adapted.loss / adapted.loss[0]),
+        x=f32(adapted.s),
+        y=f32(adapted.loss / adapted.loss[0]),
         mode="markers",
         name="adapted flow, C(s)/C(0)",
         marker=dict(color=PALETTE[0], symbol="circle-open", size=8),
@@ -167,8 +160,8 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
         col=2,
     )
     fig.add_scatter(
-        x=_f32(standard.s),
-        y=_f32(standard.loss / standard.loss[0]),
+        x=f32(standard.s),
+        y=f32(standard.loss / standard.loss[0]),
         mode="lines",
         name="standard flow, C(s)/C(0)",
         line=dict(color=PALETTE[3], dash="dot", width=2),
@@ -203,7 +196,6 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
         for k, name in enumerate(names)
     ]
     readout.update(text=_readout(adapted, start_index))
-    steps = [dict(method="animate", label=n, args=[[n], _JUMP]) for n in names]
 
     fig.update_xaxes(title_text="u = (x₁ − x₂)/√2", constrain="domain", row=1, col=1)
     fig.update_yaxes(
@@ -228,12 +220,7 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
             legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
         ),
         sliders=[
-            dict(
-                active=start_index,
-                currentvalue=dict(prefix="reparametrized time t = "),
-                pad=dict(t=90),
-                steps=steps,
-            )
+            slider(names, "reparametrized time t = ", active=start_index, pad_top=90)
         ],
     )
     return fig
