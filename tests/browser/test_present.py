@@ -43,10 +43,12 @@ def open_app(page, voila, name):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_presents_without_code_and_its_sliders_redraw(voila, page, name):
     open_app(page, voila, name)
+    # Figures drawn by kernel controls (the seed figure of notebook 4) come on
+    # top of the saved ones, and may render before or after them.
     n_figures = saved_figures(name)
     page.wait_for_function(
         f"""() => [...document.querySelectorAll('.js-plotly-plot')]
-              .filter(gd => gd._fullLayout !== undefined).length === {n_figures}""",
+              .filter(gd => gd._fullLayout !== undefined).length >= {n_figures}""",
         timeout=60_000,
     )
     assert error_outputs(page) == []
