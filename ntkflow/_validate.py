@@ -56,10 +56,11 @@ def as_float_array(name, value, ndim=None, shape=None):
 
 def check_finite(name, array):
     """Raise if `array` holds NaN or infinity, saying where the first one is."""
-    if array.size > 4096 and array.dtype == np.float64 and array.flags.c_contiguous:
+    contiguous = array.flags.c_contiguous or array.flags.f_contiguous
+    if array.size > 4096 and array.dtype == np.float64 and contiguous:
         # One BLAS dot product is finite for every finite array (unless its
         # squares overflow) and much cheaper than isfinite on a large Jacobian.
-        flat = array.reshape(-1)
+        flat = array.ravel(order="K")
         with np.errstate(over="ignore", invalid="ignore"):
             if np.isfinite(flat @ flat):
                 return array

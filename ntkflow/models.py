@@ -48,6 +48,7 @@ class MLP:
         self.sizes = tuple(as_count(f"sizes[{i}]", n) for i, n in enumerate(sizes))
         self.activation = as_choice("activation", activation, ACTIVATIONS)
         self._shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
+        self._n_params = sum(n_out * n_in + n_out for n_out, n_in in self._shapes)
 
     def __repr__(self):
         return f"MLP(sizes={self.sizes}, activation={self.activation!r})"
@@ -62,7 +63,7 @@ class MLP:
 
     @property
     def n_params(self):
-        return sum(n_out * n_in + n_out for n_out, n_in in self._shapes)
+        return self._n_params
 
     def init(self, rng=None):
         """Draw parameters from a standard normal.
@@ -155,60 +156,78 @@ class MLP:
             ``self.outputs(X)(theta)``, up to rounding.
         D : ndarray, shape (QN, K)
             Row ``j*Q + q`` holds the gradient of output ``q`` of sample ``j``.
+            Stored column by column (Fortran order): see Notes.
 
         Notes
         -----
-        With ``delta[j, q, :]`` the derivative of output ``q`` of sample ``j``
-        by a layer's pre-activation ``z``, that layer's block of row
-        ``(j, q)`` is ``delta[j, q, :]`` for ``b`` and the outer product of
-        ``delta[j, q, :]`` with the layer's scaled input for ``W``. Every block
-        is written straight into ``D``; no 4-D temporary is built.
+        Let ``delta[i, r]`` be the derivative of output ``r = (j, q)`` by unit
+        ``i`` of a layer's pre-activation. That layer's bias columns of ``D``
+        are ``delta`` itself, and the column of weight ``(i, k)`` is
+        ``delta[i, :]`` times input ``k`` of each sample. Built column by
+        column, each of these is one pass along a contiguous run of QN numbers;
+        row by row, the weight block interleaves ``n_in`` numbers per unit,
+        which cost about twice as long at the course's sizes (``n_in = 4``).
+        Every block is written straight into ``D``.
         """
         layers = self.unflatten(theta)
         tanh = self.activation == "tanh"
         last = len(layers) - 1
-        inputs, slopes, a = [], [], X
-        for i, (W, b) in enumerate(layers):
-            scale = 1.0 / np.sqrt(W.shape[1])
-            inputs.append((a, scale))
-            z = a @ (W.T * scale)
-            z += b
-            if i < last:
-                a = np.tanh(z, out=z) if tanh else z
-                slopes.append(_tanh_slope(a) if tanh else None)
-        x = z
-
         n_samples, n_out, n_params = X.shape[0], self.n_outputs, theta.size
-        D = np.empty((n_samples, n_out, n_params))
+        # Activations are kept transposed, one row per unit, with a last row
+        # of ones so that one matrix product also adds the biases.
+        a = np.empty((X.shape[1] + 1, n_samples))
+        a[:-1] = X.T
+        a[-1] = 1.0
+        inputs, hidden = [], []
+        for i, (W, b) in enumerate(layers):
+            width, n_in = W.shape
+            scale = 1.0 / np.sqrt(n_in)
+            inputs.append((a[:-1], scale))
+            Wb = np.empty((width, n_in + 1))
+            np.multiply(W, scale, out=Wb[:, :-1])
+            Wb[:, -1] = b
+            if i == last:
+                z = Wb @ a
+                break
+            z = np.empty((width + 1, n_samples))
+            np.matmul(Wb, a, out=z[:-1])
+            z[-1] = 1.0
+            if tanh:
+                np.tanh(z[:-1], out=z[:-1])
+            # Kept to form tanh's slope 1 - a**2 where it is needed.
+            hidden.append(z[:-1] if tanh else None)
+            a = z
+        x = z.T.reshape(-1)
+
+        rows = n_samples * n_out
+        DT = np.empty((n_params, rows))  # D transposed, C order
         end = n_params
         for i in range(last, -1, -1):
             W = layers[i][0]
             width, n_in = W.shape
             a, scale = inputs[i]
             start = end - width - width * n_in
-            bias = D[:, :, end - width : end]
-            weights = D[:, :, start : end - width].reshape(
-                n_samples, n_out, width, n_in, copy=False
-            )
+            bias = DT[end - width : end]
+            weights = DT[start : end - width]
             if i == last:
-                # delta is the identity: output q depends on row q of W only.
-                bias[...] = np.eye(n_out) if n_out > 1 else 1.0
-                if n_out > 1:
-                    weights[...] = 0.0
-                for q in range(n_out):
-                    np.multiply(a, scale, out=weights[:, q, q, :])
-                W_scaled = (W * scale)[None]
+                _last_layer_into(weights, bias, a, scale)
             else:
-                _outer_into(weights, bias, a, scale)
-                W_scaled = W * scale
+                unit_inputs = a * scale
+                if n_out > 1:
+                    unit_inputs = np.repeat(unit_inputs, n_out, axis=1)
+                np.multiply(
+                    bias[:, None, :],
+                    unit_inputs[None, :, :],
+                    out=weights.reshape(width, n_in, rows),
+                )
             if i > 0:
                 # The next block's bias part is delta itself: build it there.
-                lower = D[:, :, start - W.shape[1] : start]
-                upper = bias if i < last else None
-                slope = None if slopes[i - 1] is None else slopes[i - 1][:, None, :]
-                _backprop_into(lower, upper, W_scaled, slope)
+                lower = DT[start - n_in : start]
+                _backprop_into(
+                    lower, bias if i < last else None, W * scale, hidden[i - 1], n_out
+                )
             end = start
-        return x.reshape(-1), D.reshape(n_samples * n_out, n_params)
+        return x, DT.T
 
 
 def _tanh_slope(a):
@@ -217,33 +236,59 @@ def _tanh_slope(a):
     return np.subtract(1.0, slope, out=slope)
 
 
-def _backprop_into(out, delta, W_scaled, slope):
-    """``out = (delta @ W_scaled) * slope``; ``delta`` None means the identity."""
-    if delta is None:
-        product = W_scaled
-    else:
-        product = delta @ W_scaled
-    if slope is None:
-        out[...] = product
-    else:
-        np.multiply(product, slope, out=out)
+def _last_layer_into(weights, bias, a, scale):
+    """The output layer's columns of ``D`` (transposed): ``delta`` is the identity.
 
-
-def _outer_into(out, delta, inputs, scale, chunk_bytes=1 << 18):
-    """``out[j, q, i, k] = delta[j, q, i] * inputs[j, k] * scale``, in place."""
-    n_samples, n_in = inputs.shape
-    inputs = inputs * scale
-    if n_in > 16:
-        np.multiply(delta[..., None], inputs[:, None, None, :], out=out)
+    Output ``q`` depends on bias ``q`` and row ``q`` of ``W`` only, so the
+    columns for ``(q', i)`` are ``a[i, j] * scale`` where ``q' = q`` and 0
+    elsewhere.
+    """
+    n_out = bias.shape[0]
+    n_in, n_samples = a.shape
+    if n_out == 1:
+        bias[...] = 1.0
+        np.multiply(a, scale, out=weights)
         return
-    # Few inputs: a broadcast product would run its innermost loop over only
-    # n_in numbers. Write one input column at a time instead, a block of
-    # samples at a time so that the strided writes stay in cache.
-    step = max(1, chunk_bytes // (out[0].size * out.itemsize))
-    for j in range(0, n_samples, step):
-        part, rows = out[j : j + step], delta[j : j + step]
-        for k in range(n_in):
-            np.multiply(rows, inputs[j : j + step, k, None, None], out=part[..., k])
+    bias[...] = 0.0
+    weights[...] = 0.0
+    by_output = bias.reshape(n_out, n_samples, n_out)
+    blocks = weights.reshape(n_out, n_in, n_samples, n_out)
+    for q in range(n_out):
+        by_output[q, :, q] = 1.0
+        np.multiply(a, scale, out=blocks[q, :, :, q])
+
+
+def _backprop_into(out, delta, W_scaled, activation, n_out):
+    """``out = (W_scaled^T delta) * (1 - activation**2)``, tanh's slope.
+
+    ``out`` and ``delta`` are transposed blocks of ``D`` (unit by output
+    ``(j, q)``); ``delta`` None means the identity (the output layer).
+    ``activation`` is tanh's value, ``(n_in, N)``, shared by the outputs of a
+    sample; None means a linear layer (slope 1).
+    """
+    n_in, rows = out.shape
+    out = out.reshape(n_in, rows // n_out, n_out)
+    if delta is None:
+        # delta[q', (j, q)] = [q' = q]: the product is W_scaled[q, k] per sample.
+        product = [W_scaled[q][:, None] for q in range(n_out)]
+    else:
+        product = (W_scaled.T @ delta).reshape(out.shape)
+        product = [product[:, :, q] for q in range(n_out)]
+    if activation is None:
+        for q in range(n_out):
+            out[:, :, q] = product[q]
+    elif n_out == 1:
+        # The slope built in place: no temporary the size of the layer.
+        part = out[:, :, 0]
+        np.multiply(activation, activation, out=part)
+        np.subtract(1.0, part, out=part)
+        np.multiply(product[0], part, out=part)
+    else:
+        # One output at a time: a broadcast over the short last axis (Q
+        # numbers) took about twice as long.
+        slope = _tanh_slope(activation)
+        for q in range(n_out):
+            np.multiply(product[q], slope, out=out[:, :, q])
 
 
 class MLPLinearization:
