@@ -241,8 +241,8 @@ class _Mobility:
             v += lin.rmatvec(dz)
             # The error left is about size times the contraction, itself
             # about the first correction: below 1e-8, it is at rounding level.
-            norm = np.linalg.norm(z)
-            size = np.linalg.norm(dz) / norm if norm > 0 else 0.0
+            norm = np.sqrt(np.vdot(z, z))
+            size = np.sqrt(np.vdot(dz, dz)) / norm if norm > 0 else 0.0
             if size < 1e-8:
                 return z, v
             if size > 0.5 * last:

@@ -159,7 +159,7 @@ class _Field:
         # Overflow is caught below and reported with s, not as a warning.
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             x, D = self._parts(s, theta)
-            g = self.loss.grad(x)
+            g = self.loss._grad(x)  # x is float64, (QN,) and finite
             v = _parameter_velocity(
                 D, g, self.alpha, self.family, self.rank_rtol, self.damping
             )
@@ -180,7 +180,12 @@ class _Field:
 
 def _stop_if_not_finite(s, what, value):
     """Stop the integration, saying where, rather than carry NaN or inf on."""
-    if not np.isfinite(value).all():
+    # A finite sum means every entry is finite (NaN and inf propagate); only
+    # when it is not is each entry looked at (the sum may merely overflow).
+    if (
+        not np.isfinite(np.add.reduce(value, axis=None))
+        and not np.isfinite(value).all()
+    ):
         raise IntegrationError(
             f"{what} became non-finite at s = {s:.6g}: the flow is blowing up "
             "there (values overflow, or D is nearly singular). Stop earlier with "

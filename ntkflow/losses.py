@@ -30,6 +30,10 @@ class _Loss:
     def _x(self, x, name="x"):
         return as_float_array(name, x, shape=(self.target.size,))
 
+    def grad(self, x):
+        """``grad C`` at ``x``, shape ``(QN,)``."""
+        return self._grad(self._x(x))
+
     def __repr__(self):
         return f"{type(self).__name__}(N={self.n_samples}, Q={self.n_outputs})"
 
@@ -54,9 +58,9 @@ class L2(_Loss):
         r = self._x(x) - self.target
         return float(r @ r) / (2 * self.n_samples)
 
-    def grad(self, x):
-        """``grad C = (x - y) / N``, shape ``(QN,)``."""
-        return (self._x(x) - self.target) / self.n_samples
+    def _grad(self, x):
+        """``grad C = (x - y) / N`` for a checked ``x``."""
+        return (x - self.target) / self.n_samples
 
     def hessian(self, x):
         """``I / N``, shape ``(QN, QN)``."""
@@ -125,9 +129,9 @@ class CrossEntropy(_Loss):
         terms = np.where(self.y > 0, self.y * logp, 0.0)
         return float(-terms.sum() / self.n_samples)
 
-    def grad(self, x):
-        """``(softmax(x_j) - y_j) / N`` for every sample, shape ``(QN,)``."""
-        p = softmax(self._logits(x), axis=1)
+    def _grad(self, x):
+        """``(softmax(x_j) - y_j) / N`` for every sample, for a checked ``x``."""
+        p = softmax(x.reshape(self.n_samples, self.n_outputs), axis=1)
         return ((p - self.y) / self.n_samples).reshape(-1)
 
     def hessian(self, x):

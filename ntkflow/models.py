@@ -303,7 +303,10 @@ class MLPLinearization:
 
     and ``D^T z``, ``D v`` are a few products with ``N x width`` matrices.
     At ``(N, Q, h) = (50, 3, 64)`` the kernel costs about an eighth of
-    ``D @ D.T``.
+    ``D @ D.T``. The first layer's factor ``1 + s^2 X X^T`` depends on the
+    data only; :class:`StackedOutputs` computes it once for all ``theta``
+    (``data_kernel``: that matrix, the same repeated over ``Q x Q`` blocks,
+    and ``X / sqrt(d)``).
 
     Attributes
     ----------
@@ -313,78 +316,102 @@ class MLPLinearization:
         ``(QN, K)``, the shape of ``D``.
     """
 
-    def __init__(self, model, theta, X):
+    def __init__(self, model, theta, X, data_kernel=None):
         self.model, self.theta, self.X = model, theta, X
-        layers = model.unflatten(theta)
+        n, q = X.shape[0], model.n_outputs
+        self.n_samples, self.n_outputs = n, q
         tanh = model.activation == "tanh"
-        last = len(layers) - 1
-        self.inputs, slopes, a = [], [], X
-        for i, (W, b) in enumerate(layers):
-            scale = 1.0 / np.sqrt(W.shape[1])
-            self.inputs.append((a, scale))
-            z = a @ (W.T * scale)
+        # Per layer: its input scaled by 1/sqrt(n_in), W, and where W and b
+        # start in theta.
+        self.layers, start, a = [], 0, X
+        slopes = []
+        for i, (width, n_in) in enumerate(model._shapes):
+            W = theta[start : start + width * n_in].reshape(width, n_in)
+            b = theta[start + width * n_in : start + width * (n_in + 1)]
+            if i == 0 and data_kernel is not None:
+                scaled = data_kernel[2]
+            else:
+                scaled = a * (1.0 / np.sqrt(n_in))
+            self.layers.append((scaled, W, start))
+            start += width * (n_in + 1)
+            z = scaled @ W.T
             z += b
-            if i < last:
+            if i < len(model._shapes) - 1:
                 a = np.tanh(z, out=z) if tanh else z
                 slopes.append(_tanh_slope(a) if tanh else None)
         self.x = z.reshape(-1)
-        self.n_samples, self.n_outputs = X.shape[0], model.n_outputs
         self.shape = (self.x.size, theta.size)
         # deltas[i]: (N, Q, width_i); the last layer's is the identity (None).
-        self.deltas = [None] * len(layers)
-        for i in range(last, 0, -1):
-            W, scale = layers[i][0], self.inputs[i][1]
+        self.deltas = [None] * len(self.layers)
+        for i in range(len(self.layers) - 1, 0, -1):
+            W_scaled = self.layers[i][1] * (1.0 / np.sqrt(self.layers[i][1].shape[1]))
             # Below the last layer delta is the identity: W itself, per sample.
-            delta = W * scale if i == last else self.deltas[i] @ (W * scale)
+            delta = W_scaled if i == len(self.layers) - 1 else self.deltas[i] @ W_scaled
             slope = slopes[i - 1]
-            if slope is None:
-                slope = np.ones((X.shape[0], W.shape[1]))
-            self.deltas[i - 1] = delta * slope[:, None, :]
+            self.deltas[i - 1] = (
+                np.broadcast_to(delta, (n, q, W_scaled.shape[1])).copy()
+                if slope is None
+                else delta * slope[:, None, :]
+            )
+        self._data_kernel = data_kernel
+
+    def _input_kernel(self, i, expanded=False):
+        """``1 + s^2 A A^T`` of layer ``i``, shape ``(N, N)``.
+
+        ``expanded``: the same with each entry repeated over a ``Q x Q``
+        block, shape ``(QN, QN)``, to multiply a per-output Gram matrix.
+        """
+        if i == 0 and self._data_kernel is not None:
+            return self._data_kernel[int(expanded)]
+        scaled = self.layers[i][0]
+        inner = scaled @ scaled.T
+        inner += 1.0
+        if expanded:
+            q = self.n_outputs
+            inner = np.repeat(np.repeat(inner, q, axis=0), q, axis=1)
+        return inner
 
     def ntk(self):
         """``Theta = D D^T``, shape ``(QN, QN)``."""
         n, q = self.n_samples, self.n_outputs
         Theta = None
-        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
-            inner = a @ a.T
-            inner *= scale * scale
-            inner += 1.0
-            if delta is None:
-                if Theta is None:
-                    Theta = np.zeros((n, q, n, q))
-                for k in range(q):
-                    Theta[:, k, :, k] += inner
-                continue
+        for i, delta in enumerate(self.deltas[:-1]):
             flat = delta.reshape(n * q, -1)
-            gram = (flat @ flat.T).reshape(n, q, n * q)
-            gram *= np.repeat(inner, q, axis=1)[:, None, :]
-            gram = gram.reshape(n, q, n, q)
+            gram = flat @ flat.T
+            gram *= self._input_kernel(i, expanded=True)
             if Theta is None:
                 Theta = gram
             else:
                 Theta += gram
-        return Theta.reshape(n * q, n * q)
+        if Theta is None:
+            Theta = np.zeros((n * q, n * q))
+        # The output layer: delta is the identity, so output q meets output q.
+        inner = self._input_kernel(len(self.deltas) - 1)
+        by_output = Theta.reshape(n, q, n, q)
+        for k in range(q):
+            by_output[:, k, :, k] += inner
+        return Theta
 
     def rmatvec(self, z):
         """``D^T z`` for ``z`` of shape ``(QN,)``: a parameter vector ``(K,)``."""
         Z = z.reshape(self.n_samples, self.n_outputs)
-        parts = []
-        for (a, scale), delta in zip(self.inputs, self.deltas, strict=True):
+        out = np.empty(self.shape[1])
+        for (scaled, W, start), delta in zip(self.layers, self.deltas, strict=True):
             G = Z if delta is None else np.einsum("jq,jqi->ji", Z, delta)
-            weights = G.T @ a
-            weights *= scale
-            parts += [weights.reshape(-1), G.sum(axis=0)]
-        return np.concatenate(parts)
+            width, n_in = W.shape
+            stop = start + width * n_in
+            np.matmul(G.T, scaled, out=out[start:stop].reshape(width, n_in))
+            np.add.reduce(G, axis=0, out=out[stop : stop + width])
+        return out
 
     def matvec(self, v):
         """``D v`` for ``v`` of shape ``(K,)``: an output vector ``(QN,)``."""
         out = np.zeros((self.n_samples, self.n_outputs))
-        directions = self.model.unflatten(v)
-        for (a, scale), delta, (V, c) in zip(
-            self.inputs, self.deltas, directions, strict=True
-        ):
-            change = a @ (V.T * scale)
-            change += c
+        for (scaled, W, start), delta in zip(self.layers, self.deltas, strict=True):
+            width, n_in = W.shape
+            stop = start + width * n_in
+            change = scaled @ v[start:stop].reshape(width, n_in).T
+            change += v[stop : stop + width]
             if delta is None:
                 out += change
             else:
@@ -427,10 +454,13 @@ class StackedOutputs:
 
     def __init__(self, model, X):
         self.model = model
-        self.X = X
+        # A private read-only copy: what is computed once from X stays valid.
+        self.X = np.array(X, dtype=np.float64)
+        self.X.flags.writeable = False
         self.n_samples = X.shape[0]
         self.n_outputs = model.n_outputs
         self.n_params = model.n_params
+        self._data_kernel = None
 
     def __repr__(self):
         return f"StackedOutputs({self.model!r}, N={self.n_samples})"
@@ -462,7 +492,16 @@ class StackedOutputs:
         """``x`` and ``D`` as a linear map; see :meth:`MLP.linearize`."""
         theta = np.asarray(theta, dtype=np.float64)
         self._check(theta)
-        return self.model.linearize(theta, self.X)
+        if self._data_kernel is None:
+            scaled = self.X * (1.0 / np.sqrt(self.X.shape[1]))
+            kernel = scaled @ scaled.T
+            kernel += 1.0
+            q = self.n_outputs
+            expanded = np.repeat(np.repeat(kernel, q, axis=0), q, axis=1)
+            for array in (kernel, expanded, scaled):
+                array.flags.writeable = False
+            self._data_kernel = (kernel, expanded, scaled)
+        return MLPLinearization(self.model, theta, self.X, self._data_kernel)
 
 
 def linear_outputs(A, b=None):
