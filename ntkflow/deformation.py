@@ -15,6 +15,7 @@ import numpy as np
 from ._validate import as_count, as_float_array
 from .geometry import at_progress, chord_distance
 from .integrate import sweep
+from .kernel import evaluate
 from .losses import L2
 
 
@@ -46,6 +47,7 @@ class Deformation:
     chord_distance: np.ndarray
     trajectories: list
     target: np.ndarray
+    options: dict = None
 
     @property
     def x0(self):
@@ -64,6 +66,7 @@ def deform(
     s_max=1e6,
     progress=None,
     rtol=1e-6,
+    reuse=None,
 ):
     """Run the deformed flow for every alpha until the loss falls by ``loss_ratio``.
 
@@ -83,6 +86,13 @@ def deform(
     rtol : float
         Integrator tolerance; the paths are drawn, not used for theorems, and
         an error of ``1e-6`` relative is far below what a figure shows.
+    reuse : Deformation, optional
+        An earlier result on the same ``outputs``, ``loss``, ``theta0`` and
+        options, typically of the other family. Its flows are taken instead
+        of recomputed wherever they are the same flow: at ``alpha = 0``
+        (standard) and ``alpha = 1`` (adapted) in either family, and at every
+        alpha of the same family. A taken flow keeps the ``family`` it was
+        computed with.
 
     Returns
     -------
@@ -95,20 +105,79 @@ def deform(
         )
     alphas = as_float_array("alphas", alphas, ndim=1)
     n_levels = as_count("n_levels", n_levels, low=2)
-    trajectories = sweep(
+    options = {"loss_ratio": loss_ratio, "s_max": s_max, "rtol": rtol}
+    known = _reusable(reuse, outputs, loss, theta0, family, options)
+    todo = [a for a in alphas if float(a) not in known]
+    done = len(alphas) - len(todo)
+
+    def counted(finished, _):
+        progress(done + finished, len(alphas))
+
+    computed = sweep(
         outputs,
         loss,
         theta0,
-        alphas,
+        todo,
         family=family,
         s_max=s_max,
         loss_ratio=loss_ratio,
-        progress=progress,
+        progress=None if progress is None else counted,
         rtol=rtol,
         atol=rtol * 1e-2,
     )
+    if progress is not None and not todo:
+        progress(len(alphas), len(alphas))
+    computed = dict(zip(map(float, todo), computed, strict=True))
+    trajectories = [
+        known[float(a)] if float(a) in known else computed[float(a)] for a in alphas
+    ]
     y = loss.target
     levels = np.linspace(0.0, 1.0 - np.sqrt(loss_ratio), n_levels)
     paths = np.array([at_progress(tr.x, tr.x[0], y, levels) for tr in trajectories])
     distance = np.array([chord_distance(tr.x, tr.x[0], y).max() for tr in trajectories])
-    return Deformation(alphas, family, levels, paths, distance, trajectories, y)
+    return Deformation(
+        alphas, family, levels, paths, distance, trajectories, y, options
+    )
+
+
+def _reusable(reuse, outputs, loss, theta0, family, options):
+    """Flows of ``reuse`` that are the same flow as asked for, by alpha."""
+    if reuse is None:
+        return {}
+    if not isinstance(reuse, Deformation):
+        raise TypeError(
+            f"`reuse` must be a Deformation from deform(...); got "
+            f"{type(reuse).__name__}."
+        )
+    if reuse.options != options:
+        raise ValueError(
+            f"`reuse` was computed with {reuse.options}, not {options}: its "
+            "flows would not match."
+        )
+    same = reuse.target.shape == loss.target.shape and np.array_equal(
+        reuse.target, loss.target
+    )
+    theta_start = reuse.trajectories[0].theta[0]
+    theta0 = np.asarray(theta0, dtype=np.float64)
+    differ = (
+        "labels"
+        if not same
+        else "theta0"
+        if not np.array_equal(theta_start, theta0)
+        else "outputs(theta0)"
+        if not np.allclose(
+            reuse.trajectories[0].x[0], evaluate(outputs, theta0), rtol=1e-12, atol=0
+        )
+        else None
+    )
+    if differ:
+        raise ValueError(
+            "`reuse` must come from the same network, labels and theta0 as this "
+            f"call; its {differ} differ."
+        )
+    shared = {0.0, 1.0}
+    return {
+        float(a): tr
+        for a, tr in zip(reuse.alphas, reuse.trajectories, strict=True)
+        if reuse.family == family or float(a) in shared
+    }

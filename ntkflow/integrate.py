@@ -31,7 +31,7 @@ from ._validate import (
     reject_unknown,
 )
 from .flows import FAMILIES, _parameter_velocity, _parameter_velocity_jacobian
-from .kernel import _jacobian, _range_basis, evaluate
+from .kernel import _jacobian, default_rtol, evaluate
 from .losses import L2, _Loss
 
 METHODS = ("DOP853", "RK45", "Radau", "BDF", "LSODA")
@@ -227,7 +227,10 @@ def _warn_if_ill_conditioned(D, rank_rtol, rtol):
     ``Theta`` refined against ``D``) lose about ``eps * cond(D)`` relative;
     measured on linear models, the chord deviation was 0.2-0.5 of that.
     """
-    S = _range_basis(D, rank_rtol).S
+    # Singular values only: the warning needs no singular vectors.
+    S = np.linalg.svd(D, compute_uv=False)
+    rank_rtol = default_rtol(D) if rank_rtol is None else rank_rtol
+    S = S[S > rank_rtol * S[0]] if S.size and S[0] > 0 else S[:0]
     if S.size == 0:
         return
     cond = S[0] / S[-1]
@@ -444,7 +447,7 @@ def flow(
 
     fun = _Field(outputs, loss, alpha, family, rank_rtol, damping)
     c0 = loss.value(x0)
-    run = _Run(outputs, loss, method, max_steps, s_max, loss_ratio, c0)
+    run = _Run(outputs, loss, method, max_steps, s_max, loss_ratio, c0, theta0)
     options = {"rtol": rtol, "atol": atol}
     s_start, theta_start, rest = 0.0, theta0, True
     if clock_t:
@@ -475,15 +478,23 @@ def flow(
     else:
         s_rec = s_eval[s_eval <= s_end]
     theta = np.empty((s_rec.size, theta0.size))
-    theta[s_rec == 0] = theta0
-    if (s_rec > 0).any():
-        theta[s_rec > 0] = solution(s_rec[s_rec > 0]).T
-    x = np.array([np.asarray(outputs(th), dtype=np.float64) for th in theta])
+    # Step ends are known; only the times between them are interpolated.
+    steps = np.array(steps)
+    at = np.minimum(np.searchsorted(steps, s_rec), steps.size - 1)
+    known = steps[at] == s_rec
+    theta[known] = np.array(run.states)[at[known]]
+    if not known.all():
+        theta[~known] = solution(s_rec[~known]).T
+    many = getattr(outputs, "many", None)
+    if many is not None and np.isfinite(theta).all():
+        x = many(theta)
+    else:
+        x = np.array([np.asarray(outputs(th), dtype=np.float64) for th in theta])
     for name, values in (("theta", theta), ("outputs(theta)", x)):
         bad = ~np.isfinite(values).all(axis=1)
         if bad.any():
             _stop_if_not_finite(s_rec[np.argmax(bad)], f"the recorded {name}", values)
-    losses = np.array([loss.value(xi) for xi in x])
+    losses = loss._values(x)
     return Trajectory(
         s=s_rec,
         theta=theta,
@@ -503,11 +514,12 @@ def flow(
 class _Run:
     """Steps solvers one after the other, gathering the pieces of the solution."""
 
-    def __init__(self, outputs, loss, method, max_steps, s_max, loss_ratio, c0):
+    def __init__(self, outputs, loss, method, max_steps, s_max, loss_ratio, c0, theta0):
         self.outputs, self.loss, self.method = outputs, loss, method
         self.max_steps, self.s_max, self.loss_ratio = max_steps, s_max, loss_ratio
         self.stop_level = None if loss_ratio is None else loss_ratio * c0
         self.steps, self.pieces = [0.0], []
+        self.states = [theta0]  # theta at each entry of steps
         self.stopped = False
         self.stalled = 0
         self.message = f"reached s_max = {s_max:g}"
@@ -555,6 +567,7 @@ class _Run:
                 piece = _InS(piece, n_samples)
             self.pieces.append(piece)
             self.steps.append(s)
+            self.states.append(solver.y.copy())
             if self.stop_level is not None and self._crossed(piece):
                 return
 
@@ -568,6 +581,7 @@ class _Run:
         bracket = self.steps[-2:]
         s_stop = _crossing(piece, self.outputs, self.loss, self.stop_level, bracket)
         self.steps[-1] = s_stop
+        self.states[-1] = piece(s_stop)
         self.message = f"loss fell to {self.loss_ratio:g} C(0) at s = {s_stop:.6g}"
         self.stopped = True
         return True

@@ -58,6 +58,11 @@ class L2(_Loss):
         r = self._x(x) - self.target
         return float(r @ r) / (2 * self.n_samples)
 
+    def _values(self, xs):
+        """``C`` of each finite row of ``xs``, shape ``(T,)``."""
+        r = xs - self.target
+        return np.einsum("ti,ti->t", r, r) / (2 * self.n_samples)
+
     def _grad(self, x):
         """``grad C = (x - y) / N`` for a checked ``x``."""
         return (x - self.target) / self.n_samples
@@ -124,10 +129,14 @@ class CrossEntropy(_Loss):
 
     def value(self, x):
         """``C(x)``, a float."""
-        logp = log_softmax(self._logits(x), axis=1)
+        return float(self._values(self._x(x)[None])[0])
+
+    def _values(self, xs):
+        """``C`` of each finite row of ``xs``, shape ``(T,)``."""
+        logp = log_softmax(xs.reshape(-1, self.n_samples, self.n_outputs), axis=2)
         # 0 * log p is 0 even where p underflows to 0.
         terms = np.where(self.y > 0, self.y * logp, 0.0)
-        return float(-terms.sum() / self.n_samples)
+        return -terms.sum(axis=(1, 2)) / self.n_samples
 
     def _grad(self, x):
         """``(softmax(x_j) - y_j) / N`` for every sample, for a checked ``x``."""

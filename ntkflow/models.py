@@ -406,14 +406,18 @@ class MLPLinearization:
 
     def matvec(self, v):
         """``D v`` for ``v`` of shape ``(K,)``: an output vector ``(QN,)``."""
-        out = np.zeros((self.n_samples, self.n_outputs))
-        for (scaled, W, start), delta in zip(self.layers, self.deltas, strict=True):
+        out = None
+        # The output layer first: its delta is the identity, so its change
+        # starts the sum without a separate zero-filled array.
+        for (scaled, W, start), delta in reversed(
+            list(zip(self.layers, self.deltas, strict=True))
+        ):
             width, n_in = W.shape
             stop = start + width * n_in
             change = scaled @ v[start:stop].reshape(width, n_in).T
             change += v[stop : stop + width]
             if delta is None:
-                out += change
+                out = change
             else:
                 out += np.einsum("jqi,ji->jq", delta, change)
         return out.reshape(-1)
@@ -481,6 +485,24 @@ class StackedOutputs:
     def jacobian(self, theta):
         """``D = dx/dtheta``, shape ``(QN, K)``, in closed form."""
         return self.outputs_and_jacobian(theta)[1]
+
+    def many(self, thetas):
+        """``outputs(theta)`` for each row of ``thetas``, shape ``(T, QN)``.
+
+        One batched pass over the layers instead of ``T`` calls: how a
+        trajectory's outputs are recorded.
+        """
+        thetas = as_float_array("thetas", thetas, shape=(None, self.n_params))
+        a, start = self.X, 0
+        shapes = self.model._shapes
+        for i, (width, n_in) in enumerate(shapes):
+            W = thetas[:, start : start + width * n_in].reshape(-1, width, n_in)
+            b = thetas[:, start + width * n_in : start + width * (n_in + 1)]
+            start += width * (n_in + 1)
+            z = a @ (W.transpose(0, 2, 1) * (1.0 / np.sqrt(n_in)))
+            z += b[:, None, :]
+            a = z if i == len(shapes) - 1 else self.model._sigma(z)
+        return a.reshape(thetas.shape[0], -1)
 
     def outputs_and_jacobian(self, theta):
         """``(x, D)`` from one pass over the network; see :class:`MLP`."""

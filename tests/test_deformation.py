@@ -117,3 +117,41 @@ def test_ends_figure_draws_a_curve_and_the_chord(small):
     assert fig.layout.title.text == "seed 2"
     for ax in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
         assert fig.layout[ax].title.text
+
+
+def test_reused_ends_are_the_flows_a_fresh_run_computes(small, blend):
+    # At alpha = 0 and 1 both families are the same flow (D^T and D^+), so
+    # the spectral deformation may take them from the blend one.
+    _, outputs, loss, theta0 = small
+    fresh = deform(
+        outputs, loss, theta0, [0.0, 0.5, 1.0], family="spectral", n_levels=11
+    )
+    seen = []
+    reused = deform(
+        outputs,
+        loss,
+        theta0,
+        [0.0, 0.5, 1.0],
+        family="spectral",
+        n_levels=11,
+        reuse=blend,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert reused.trajectories[0] is blend.trajectories[0]
+    assert reused.trajectories[2] is blend.trajectories[2]
+    assert reused.trajectories[1] is not blend.trajectories[1]
+    np.testing.assert_array_equal(reused.paths, fresh.paths)
+    assert seen[-1] == (3, 3)
+
+
+def test_reuse_refuses_a_different_problem(small, blend):
+    _, outputs, loss, theta0 = small
+    with pytest.raises(ValueError, match="theta0"):
+        deform(outputs, loss, theta0 + 1.0, [0.0], reuse=blend, n_levels=11)
+    with pytest.raises(ValueError, match="rtol"):
+        deform(outputs, loss, theta0, [0.0], reuse=blend, n_levels=11, rtol=1e-5)
+    other = nf.MLP((4, 24, 3)).outputs(outputs.X + 1.0)
+    with pytest.raises(ValueError, match="outputs"):
+        deform(other, loss, theta0, [0.0], reuse=blend, n_levels=11)
+    with pytest.raises(TypeError, match="Deformation"):
+        deform(outputs, loss, theta0, [0.0], reuse="blend", n_levels=11)

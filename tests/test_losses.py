@@ -86,3 +86,13 @@ def test_wrong_output_shape_is_named():
         loss.grad(np.zeros(5))
     with pytest.raises(ValueError, match=r"`y` must have shape \(N, Q\)"):
         nf.L2(np.zeros((2, 2, 2)))
+
+
+@pytest.mark.parametrize("make", [lambda y: nf.L2(y), lambda y: nf.CrossEntropy(y)])
+def test_batched_losses_equal_one_at_a_time(make):
+    rng = np.random.default_rng(3)
+    y = rng.dirichlet(np.ones(3), size=4)
+    loss = make(y)
+    xs = rng.standard_normal((5, 12)) * 3
+    expected = [loss.value(x) for x in xs]
+    np.testing.assert_allclose(loss._values(xs), expected, rtol=1e-14)

@@ -137,3 +137,26 @@ def test_linearization_applies_the_dense_jacobian(sizes, activation):
     np.testing.assert_allclose(lin.rmatvec(z), D.T @ z, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(lin.matvec(v), D @ v, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(lin.dense(), D, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("sizes", [(4, 7, 3), (2, 5, 6, 1), (3, 2)])
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_many_parameter_vectors_at_once_equal_one_at_a_time(sizes, activation):
+    rng = np.random.default_rng(8)
+    net = nf.MLP(sizes, activation)
+    outputs = net.outputs(rng.standard_normal((5, sizes[0])))
+    thetas = rng.standard_normal((6, net.n_params))
+    expected = np.array([outputs(theta) for theta in thetas])
+    np.testing.assert_allclose(outputs.many(thetas), expected, rtol=1e-14, atol=1e-14)
+    with pytest.raises(ValueError, match="thetas"):
+        outputs.many(thetas[:, 1:])
+
+
+def test_the_data_set_cannot_change_under_a_network():
+    # Quantities computed once from X stay valid: X is a private copy.
+    X = np.ones((3, 2))
+    outputs = nf.MLP((2, 4, 1)).outputs(X)
+    X[0, 0] = 5.0
+    assert outputs.X[0, 0] == 1.0
+    with pytest.raises(ValueError):
+        outputs.X[0, 0] = 5.0
