@@ -150,8 +150,10 @@ def gradient_descent(
     blowup : float
         Stop, calling it divergence, once ``C > blowup * C(0)``.
     progress : callable, optional
-        ``progress(done, total)`` about ten times along the way, and once
-        at the end.
+        ``progress(done, n_steps)`` about ten times along the way; when the
+        descent stops before ``n_steps`` (target reached, or divergence), a
+        last call ``progress(k, k)`` with the ``k`` steps it kept.
+        :class:`ntkflow.viz.StepProgress` prints these calls as a line.
 
     Returns
     -------
@@ -211,7 +213,7 @@ def gradient_descent(
         if loss_ratio is not None and c <= loss_ratio * c0:
             message = f"loss fell to {loss_ratio:g} C(0) at step {k}"
             break
-    if progress is not None and k not in checkpoints:
+    if progress is not None and k < n_steps:
         progress(k, k)
     return Trajectory(
         s=step * np.arange(len(losses)),
