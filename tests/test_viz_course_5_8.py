@@ -72,6 +72,20 @@ def test_cross_entropy_figure(small):
     np.testing.assert_allclose(arr(fig.frames[1].data[3].x), star[:, 0], atol=1e-5)
     assert np.isnan(arr(fig.frames[0].data[3].x)).all()
     assert "no minimizer" in fig.frames[0].layout.annotations[2].text
+    # Right panel: C(s) - inf C. One-hot labels: inf C = 0, C itself is drawn.
+    # Positive labels: inf C = C(x*) = -(1/N) sum_j <y_j, log y_j>.
+    (one_hot, _), (smooth, loss) = runs
+    drawn = arr(fig.frames[0].data[4].y)
+    np.testing.assert_allclose(drawn, one_hot.loss[one_hot.s > 0], rtol=1e-6)
+    entropy = -np.sum(loss.y * np.log(loss.y)) / loss.n_samples
+    drawn = arr(fig.frames[1].data[4].y)
+    excess = smooth.loss[smooth.s > 0] - entropy
+    shown = np.isfinite(drawn)
+    assert shown.sum() > 5
+    np.testing.assert_allclose(drawn[shown], excess[shown], rtol=1e-4, atol=1e-12)
+    assert f"inf C = min C = {entropy:.4f}" in fig.frames[1].layout.annotations[2].text
+    assert fig.layout.yaxis2.title.text.startswith("C(s) − inf C")
+    assert "min C" not in fig.data[4].name
     assert_axes_labelled(fig)
 
 
