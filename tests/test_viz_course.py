@@ -27,6 +27,8 @@ def test_spectrum_frames_hold_the_spectra(data):
     _axes_are_labelled(fig)
     assert [f.name for f in fig.frames] == ["2", "4", "32"]
     assert fig.layout.sliders[0].active == 1
+    # Eigenvalues are numbered from 1, as in the notebooks' text.
+    assert "from 1" in fig.layout.xaxis.title.text
     for w, frame in enumerate(fig.frames):
         lam = spectra.eigenvalues[w]
         drawn = _floats(frame.data[0].y)
