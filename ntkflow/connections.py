@@ -150,6 +150,7 @@ def gradient_descent(
     blowup : float
         Stop, calling it divergence, once ``C > blowup * C(0)``.
     progress : callable, optional
+        ``progress(0, n_steps)`` before the first step, then
         ``progress(done, n_steps)`` about ten times along the way; when the
         descent stops before ``n_steps`` (target reached, or divergence), a
         last call ``progress(k, k)`` with the ``k`` steps it kept.
@@ -194,6 +195,8 @@ def gradient_descent(
     c0 = loss.value(x)
     thetas, xs, losses = [theta.copy()], [x], [c0]
     checkpoints = set(np.linspace(0, n_steps, 11).astype(int)[1:])
+    if progress is not None:
+        progress(0, n_steps)
     message = f"took all n_steps = {n_steps} steps"
     for k in range(1, n_steps + 1):
         g = loss.grad(x)

@@ -54,12 +54,13 @@ class StepProgress:
 
     Takes the calls ``progress(done, total)`` of
     :func:`ntkflow.gradient_descent`: ``total`` is the most steps allowed,
-    and a last call ``progress(k, k)`` below that budget means the iteration
-    stopped early after ``k`` steps. The line, rewritten in place, reads
-    ``label: 200 of at most 2000 steps``, and at the end either
-    ``label: all 2000 steps taken`` or ``label: stopped after 10 of at most
-    60 steps``. Like :class:`TextProgress`, it prints nothing that depends
-    on timing.
+    announced by a first call ``progress(0, total)``, and a last call
+    ``progress(k, k)`` below that budget means the iteration stopped early
+    after ``k`` steps. The line, rewritten in place, reads ``label: 200 of
+    at most 2000 steps``, and at the end either ``label: all 2000 steps
+    taken`` or ``label: stopped after 10 of at most 60 steps``. Like
+    :class:`TextProgress`, it prints nothing that depends on timing. It
+    remembers the budget: use a new one for every run.
     """
 
     def __init__(self, label, stream=None):
