@@ -49,6 +49,7 @@ from .lazy import kernel_modes, lazy_outputs, residual_modes
 from .losses import L2, CrossEntropy
 from .models import MLP, linear_outputs
 from .residuals import ResidualParts, residual_parts, split_residual
+from .symmetries import linear_mlp_null_directions, linear_mlp_rank
 from .width import lazy_sweep, width_spectra
 
 __version__ = "0.1.0"
@@ -72,6 +73,8 @@ __all__ = [
     "levenberg_marquardt_step",
     "output_mobility",
     "residual_parts",
+    "linear_mlp_null_directions",
+    "linear_mlp_rank",
     "split_residual",
     "stability_limit",
     "steps_to_loss",

@@ -150,8 +150,11 @@ def gradient_descent(
     blowup : float
         Stop, calling it divergence, once ``C > blowup * C(0)``.
     progress : callable, optional
-        ``progress(done, total)`` about ten times along the way, and once
-        at the end.
+        ``progress(0, n_steps)`` before the first step, then
+        ``progress(done, n_steps)`` about ten times along the way; when the
+        descent stops before ``n_steps`` (target reached, or divergence), a
+        last call ``progress(k, k)`` with the ``k`` steps it kept.
+        :class:`ntkflow.viz.StepProgress` prints these calls as a line.
 
     Returns
     -------
@@ -192,6 +195,8 @@ def gradient_descent(
     c0 = loss.value(x)
     thetas, xs, losses = [theta.copy()], [x], [c0]
     checkpoints = set(np.linspace(0, n_steps, 11).astype(int)[1:])
+    if progress is not None:
+        progress(0, n_steps)
     message = f"took all n_steps = {n_steps} steps"
     for k in range(1, n_steps + 1):
         g = loss.grad(x)
@@ -211,7 +216,7 @@ def gradient_descent(
         if loss_ratio is not None and c <= loss_ratio * c0:
             message = f"loss fell to {loss_ratio:g} C(0) at step {k}"
             break
-    if progress is not None and k not in checkpoints:
+    if progress is not None and k < n_steps:
         progress(k, k)
     return Trajectory(
         s=step * np.arange(len(losses)),

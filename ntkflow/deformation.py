@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_count, as_float_array
+from ._validate import as_count, as_float_array, as_real
 from .geometry import at_progress, chord_distance
 from .integrate import sweep
 from .kernel import evaluate
@@ -181,3 +181,41 @@ def _reusable(reuse, outputs, loss, theta0, family, options):
         for a, tr in zip(reuse.alphas, reuse.trajectories, strict=True)
         if reuse.family == family or float(a) in shared
     }
+
+
+def alpha_grid(lam_max, n_even=11, low=0.03, high=3.0):
+    """Alphas for the blend slider: an even grid, and more just below 1.
+
+    The blend ``x' = -[(1 - alpha) Theta + alpha P] grad C`` scales the mode
+    of ``Theta`` with eigenvalue ``lambda_i`` by ``(1 - alpha) lambda_i +
+    alpha``. Those scales are nearly equal, and the paths nearly straight,
+    only once ``(1 - alpha) lambda_max`` is well below 1; for a large
+    ``lambda_max`` that whole transition lies between the last two steps of
+    an even grid. The extra alphas put ``1 - alpha`` on the round values
+    ``1, 2, 5 x 10^k`` with ``low <= (1 - alpha) lambda_max <= high``.
+
+    Parameters
+    ----------
+    lam_max : float, > 0
+        Largest eigenvalue of ``Theta`` at the start.
+    n_even : int, >= 2
+        Number of evenly spaced alphas from 0 to 1.
+    low, high : float, 0 < low < high
+        Range of ``(1 - alpha) lambda_max`` that the extra alphas cover.
+
+    Returns
+    -------
+    alphas : ndarray, shape (A,)
+        Increasing from 0 to 1, without repeats.
+    """
+    lam_max = as_real("lam_max", lam_max, 0.0, low_open=True)
+    n_even = as_count("n_even", n_even, low=2)
+    low = as_real("low", low, 0.0, low_open=True)
+    high = as_real("high", high, low, low_open=True)
+    first = int(np.floor(np.log10(low / lam_max)))
+    last = int(np.ceil(np.log10(high / lam_max)))
+    gaps = np.array([m * 10.0**k for k in range(first, last + 1) for m in (1, 2, 5)])
+    keep = (gaps * lam_max >= low) & (gaps * lam_max <= high) & (gaps < 1)
+    alphas = np.concatenate([np.linspace(0.0, 1.0, n_even), 1.0 - gaps[keep]])
+    # Rounding merges values that differ only in the last bits.
+    return np.unique(np.round(alphas, 12))

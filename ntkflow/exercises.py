@@ -119,11 +119,13 @@ def compare_with_flow(prediction, measured, rel=1e-3):
     """Compare a prediction made before training with the value the flow gave.
 
     Prints both and whether they agree within ``rel``; returns True if so.
+    Without a prediction it keeps the measured value to itself, so that the
+    saved output under an exercise does not give its answer away.
     """
     if prediction is None:
         print(
-            f"The flow measured {measured:.6g}. Make your prediction first: "
-            "replace None in the exercise above and run the cells again."
+            "The flow has run. Make your prediction first: replace None in the "
+            "exercise above and run the cells again to see what the flow measured."
         )
         return False
     if isinstance(prediction, bool) or not isinstance(prediction, numbers.Real):

@@ -174,6 +174,70 @@ def test_stops_at_the_loss_ratio_and_reports_progress(linear):
     )
 
 
+def test_an_early_stop_on_a_checkpoint_still_ends_the_progress(linear):
+    # 70 steps allowed: checkpoints every 7 steps, and the loss (divided by 4
+    # per step) reaches 1e-4 C(0) at step 7, itself a checkpoint.
+    outputs, loss, theta0, _ = linear
+    calls = []
+    nf.gradient_descent(
+        outputs,
+        loss,
+        theta0,
+        1.0,
+        1.5,
+        70,
+        loss_ratio=1e-4,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(0, 70), (7, 70), (7, 7)]
+
+
+def test_step_progress_says_what_ran_and_its_budget(linear):
+    import io
+
+    from ntkflow.viz import StepProgress
+
+    outputs, loss, theta0, _ = linear
+    early, full = io.StringIO(), io.StringIO()
+    nf.gradient_descent(
+        outputs,
+        loss,
+        theta0,
+        1.0,
+        1.5,
+        20,
+        loss_ratio=1e-4,
+        progress=StepProgress("adapted", early),
+    )
+    nf.gradient_descent(
+        outputs, loss, theta0, 1.0, 1.5, 4, progress=StepProgress("adapted", full)
+    )
+    lines = early.getvalue().split("\r")[1:]
+    assert lines[:2] == [
+        "adapted: 0 of at most 20 steps",
+        "adapted: 2 of at most 20 steps",
+    ]
+    assert lines[-1] == "adapted: stopped after 7 of at most 20 steps\n"
+    assert full.getvalue().endswith("\radapted: all 4 steps taken\n")
+    assert full.getvalue().count("\n") == 1
+
+
+def test_step_progress_knows_the_budget_of_a_very_short_run(linear):
+    import io
+
+    from ntkflow.viz import StepProgress
+
+    # Residual halved per step: the loss reaches 0.1 C(0) at step 2, before
+    # the first checkpoint (step 6 of 60).
+    outputs, loss, theta0, _ = linear
+    out = io.StringIO()
+    report = StepProgress("adapted", out)
+    nf.gradient_descent(
+        outputs, loss, theta0, 1.0, 1.5, 60, loss_ratio=0.1, progress=report
+    )
+    assert out.getvalue().endswith("\radapted: stopped after 2 of at most 60 steps\n")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [

@@ -155,3 +155,48 @@ def test_reuse_refuses_a_different_problem(small, blend):
         deform(other, loss, theta0, [0.0], reuse=blend, n_levels=11)
     with pytest.raises(TypeError, match="Deformation"):
         deform(outputs, loss, theta0, [0.0], reuse="blend", n_levels=11)
+
+
+def test_alpha_grid_adds_round_steps_where_the_blend_straightens():
+    from ntkflow.deformation import alpha_grid
+
+    # lambda_max of notebook 4's network: 1 - alpha = 1, 2, 5 x 10^k within
+    # [0.03, 3] / lambda_max = [5.5e-4, 0.055].
+    expected = [i / 10 for i in range(10)] + [0.95, 0.98, 0.99, 0.995, 0.998]
+    np.testing.assert_allclose(alpha_grid(54.54), expected + [0.999, 1.0])
+    for lam_max in (0.7, 3.0, 54.54, 2e3, 1e5):
+        alphas = alpha_grid(lam_max)
+        assert alphas[0] == 0.0 and alphas[-1] == 1.0
+        assert (np.diff(alphas) > 0).all()
+        extra = alphas[~np.isclose(alphas[:, None], np.linspace(0, 1, 11)).any(1)]
+        assert ((1 - extra) * lam_max >= 0.03).all()
+        assert ((1 - extra) * lam_max <= 3.0).all()
+    assert alpha_grid(0.01).size == 11  # all of [0.03, 3] / 0.01 is above 1
+    with pytest.raises(ValueError, match="`lam_max` must lie in"):
+        alpha_grid(0.0)
+
+
+def test_alpha_labels_tell_the_grid_apart():
+    from ntkflow.deformation import alpha_grid
+    from ntkflow.viz.deformation import alpha_label
+
+    assert [alpha_label(a) for a in (0.0, 0.5, 0.995, 0.99995, 1.0)] == [
+        "0.00",
+        "0.50",
+        "0.995",
+        "0.99995",
+        "1.00",
+    ]
+    labels = [alpha_label(a) for a in alpha_grid(1e5)]
+    assert len(set(labels)) == len(labels)
+    np.testing.assert_allclose([float(x) for x in labels], alpha_grid(1e5))
+
+
+def test_readout_shows_the_scale_of_the_kernel_part(small, blend):
+    from ntkflow.viz import deformation_figure
+
+    data = small[0]
+    fig = deformation_figure(blend, data.labels, data.class_names, lam_max=40.0)
+    texts = [frame.layout.annotations[2].text for frame in fig.frames]
+    for text, alpha in zip(texts, blend.alphas, strict=True):
+        assert f"(1 − α) λ_max = {(1 - alpha) * 40.0:.3g}:" in text

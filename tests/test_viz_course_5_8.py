@@ -72,6 +72,20 @@ def test_cross_entropy_figure(small):
     np.testing.assert_allclose(arr(fig.frames[1].data[3].x), star[:, 0], atol=1e-5)
     assert np.isnan(arr(fig.frames[0].data[3].x)).all()
     assert "no minimizer" in fig.frames[0].layout.annotations[2].text
+    # Right panel: C(s) - inf C. One-hot labels: inf C = 0, C itself is drawn.
+    # Positive labels: inf C = C(x*) = -(1/N) sum_j <y_j, log y_j>.
+    (one_hot, _), (smooth, loss) = runs
+    drawn = arr(fig.frames[0].data[4].y)
+    np.testing.assert_allclose(drawn, one_hot.loss[one_hot.s > 0], rtol=1e-6)
+    entropy = -np.sum(loss.y * np.log(loss.y)) / loss.n_samples
+    drawn = arr(fig.frames[1].data[4].y)
+    excess = smooth.loss[smooth.s > 0] - entropy
+    shown = np.isfinite(drawn)
+    assert shown.sum() > 5
+    np.testing.assert_allclose(drawn[shown], excess[shown], rtol=1e-4, atol=1e-12)
+    assert f"inf C = min C = {entropy:.4f}" in fig.frames[1].layout.annotations[2].text
+    assert fig.layout.yaxis2.title.text.startswith("C(s) − inf C")
+    assert "min C" not in fig.data[4].name
     assert_axes_labelled(fig)
 
 
@@ -96,8 +110,29 @@ def test_damping_figure_draws_the_linearized_lm_step(small):
             pick = np.flatnonzero(data.labels == c)
             drawn = per_sample(frame.data[c].y, pick.size)
             np.testing.assert_allclose(drawn, uv[:, pick, 1].T, atol=1e-5)
-    assert "below 1e-09" in fig.frames[-1].layout.annotations[2].text
-    assert_axes_labelled(fig)
+        # The marker sits on the log axis for lambda > 0, in the strip at 0.
+        miss = np.linalg.norm(point - y) / np.linalg.norm(x0 - y)
+        on_log, on_zero = frame.data[3], frame.data[4]
+        if float(frame.name) > 0:
+            assert arr(on_log.x)[0] == pytest.approx(float(frame.name), rel=1e-6)
+            assert np.isnan(arr(on_zero.x)).all()
+            assert arr(on_log.y)[0] == pytest.approx(miss, rel=1e-5, abs=1e-7)
+        else:
+            assert np.isnan(arr(on_log.x)).all()
+            assert list(arr(on_zero.x)) == [0.0] and arr(on_zero.y)[0] < 1e-9
+    assert "below 1e-09" in fig.frames[-1].layout.annotations[-1].text
+    assert "Gauss–Newton" in fig.frames[-1].layout.annotations[-1].text
+    # Nothing on the log axis is at lambda <= 0; lambda = 0 has its own axis.
+    assert fig.layout.xaxis2.type == "log" and fig.layout.xaxis3.type != "log"
+    assert list(fig.layout.xaxis3.ticktext) == ["0"]
+    drawn = [(t.xaxis, t) for t in fig.data]
+    for f in fig.frames:
+        drawn += [(fig.data[i].xaxis, d) for i, d in zip(f.traces, f.data, strict=True)]
+    for axis, trace in drawn:
+        if axis == "x2":
+            xs = arr([np.nan if v is None else v for v in trace.x])
+            assert (xs[np.isfinite(xs)] > 0).all()
+    assert_axes_labelled(fig, ("xaxis", "xaxis2", "xaxis3", "yaxis", "yaxis2"))
 
 
 def test_euler_figure_draws_the_iterates(small):

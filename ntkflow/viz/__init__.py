@@ -13,11 +13,12 @@ from .lazy import lazy_figure, mode_decay_figure
 from .rank_loss import rank_loss_figure
 from .spectrum import spectrum_figure
 from .straight import straight_line_figure
-from .style import PALETTE, TextProgress
+from .style import PALETTE, StepProgress, TextProgress
 
 __all__ = [
     "PALETTE",
     "KernelControl",
+    "StepProgress",
     "TextProgress",
     "deformation_figure",
     "ends_figure",

@@ -75,12 +75,59 @@ def _damping_name(lam):
     return f"{lam:g}"
 
 
+#: Where the right panel's two x axes sit: damping > 0 on a log axis, then,
+#: past a break, a narrow strip that holds lambda = 0 (no place on a log axis).
+_LOG_DOMAIN = (0.6, 0.905)
+_ZERO_DOMAIN = (0.935, 1.0)
+
+
+def _damping_axes(fig):
+    """The log axis for lambda > 0, reversed so lambda falls towards the strip."""
+    fig.update_xaxes(
+        title_text="damping λ > 0 (log scale, falling →)",
+        type="log",
+        autorange="reversed",
+        exponentformat="power",
+        domain=_LOG_DOMAIN,
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(
+        title_text="λ = 0",
+        range=[-1, 1],
+        tickvals=[0],
+        ticktext=["0"],
+        showgrid=False,
+        zeroline=False,
+        domain=_ZERO_DOMAIN,
+        row=1,
+        col=3,
+    )
+    fig.update_yaxes(title_text="relative miss", range=[-0.04, 1.05], row=1, col=2)
+    fig.update_yaxes(
+        matches="y2", showticklabels=False, range=[-0.04, 1.05], row=1, col=3
+    )
+    # Two slashes on the bottom line mark the break between the axes.
+    gap = (_LOG_DOMAIN[1] + _ZERO_DOMAIN[0]) / 2
+    return dict(
+        text="//",
+        xref="paper",
+        yref="paper",
+        x=gap,
+        y=0,
+        showarrow=False,
+        font=dict(size=14),
+    )
+
+
 def damping_figure(D, x0, y, dampings, labels, class_names):
     """One Levenberg-Marquardt step from ``x0``, with a damping slider.
 
     Left: for each sample, the segment from its outputs ``x0`` to where the
     linearized step lands. Right: how far the landing point misses ``y``,
-    against the damping.
+    against the damping: ``lambda > 0`` on a log axis, and ``lambda = 0``
+    (the Gauss-Newton step) in a separate strip past a break, since a log
+    axis has no place for 0.
 
     Parameters
     ----------
@@ -95,8 +142,10 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces ``0 .. Q-1`` are the step segments of each class and trace
-        ``Q`` the marker on the right panel: the traces each frame replaces.
+        Traces ``0 .. Q-1`` are the step segments of each class, trace ``Q``
+        the marker on the log axis (empty at ``lambda = 0``) and trace
+        ``Q + 1`` the marker in the ``lambda = 0`` strip (empty otherwise):
+        the traces each frame replaces.
     """
     labels = np.asarray(labels)
     n_classes = len(class_names)
@@ -110,19 +159,17 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
         for c in range(n_classes):
             xs, ys = class_lines(uv, labels, c)
             out.append(go.Scatter(x=xs, y=ys))
-        at = [dampings[i]] if positive[i] else [None]
-        out.append(go.Scatter(x=f32(at), y=f32([miss[i]])))
+        on_log, on_zero = ([dampings[i]], [None]) if positive[i] else ([None], [0])
+        out.append(go.Scatter(x=f32(on_log), y=f32([miss[i]])))
+        out.append(go.Scatter(x=f32(on_zero), y=f32([miss[i]])))
         return out
 
     fig = make_subplots(
         rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        horizontal_spacing=0.12,
-        subplot_titles=(
-            "One damped Gauss–Newton step, linearized",
-            "How far the step lands from y",
-        ),
+        cols=3,
+        column_widths=[0.5, 0.4, 0.1],
+        horizontal_spacing=0.05,
+        subplot_titles=("One damped Gauss–Newton step, linearized", "", ""),
     )
     first = traces(0)
     for c in range(n_classes):
@@ -132,53 +179,71 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
             line=dict(color=PALETTE[c], dash=DASHES[c], width=1.8),
         )
         fig.add_trace(first[c], row=1, col=1)
-    first[-1].update(
-        mode="markers",
-        name="this damping",
-        marker=dict(color=PALETTE[5], size=13, symbol="diamond"),
+    marker = dict(color=PALETTE[5], size=13, symbol="diamond")
+    first[n_classes].update(mode="markers", name="this damping", marker=marker)
+    fig.add_trace(first[n_classes], row=1, col=2)
+    first[n_classes + 1].update(
+        mode="markers", name="this damping", showlegend=False, marker=marker
     )
-    fig.add_trace(first[-1], row=1, col=2)
+    fig.add_trace(first[n_classes + 1], row=1, col=3)
     fig.add_scatter(
         x=f32(np.asarray(dampings)[positive]),
         y=f32(miss[positive]),
         mode="lines",
-        name="|x(0) + Dδ − y| / |x(0) − y|",
+        name="miss |x(0) + Dδ − y| / |x(0) − y|",
         line=dict(color="black", dash="dash", width=1.5),
         row=1,
         col=2,
     )
+    if not positive.all():
+        fig.add_scatter(
+            x=[0],
+            y=f32([miss[~positive][0]]),
+            mode="markers",
+            name="λ = 0: Gauss–Newton",
+            marker=dict(color="black", symbol="circle-open", size=10),
+            row=1,
+            col=3,
+        )
     _labels_and_starts(fig, x0, y, labels, class_names)
 
     def text(i):
+        step = " (Gauss–Newton)" if dampings[i] == 0 else ""
         return (
-            f"λ = {dampings[i]:g}: the linearized step lands "
+            f"λ = {dampings[i]:g}{step}: the linearized step lands "
             f"{small(miss[i])} · |x(0) − y| away from the labels"
         )
 
     names = [_damping_name(lam) for lam in dampings]
-    fig.add_annotation(readout(text(0), y=-0.25))
-    titles = list(fig.layout.annotations[:2])
-    note = fig.layout.annotations[2]
+    title = fig.layout.annotations[0].update(x=0.235)  # over the left panel
+    right_title = dict(
+        text="How far the step lands from y",
+        xref="paper",
+        yref="paper",
+        x=(_LOG_DOMAIN[0] + _ZERO_DOMAIN[1]) / 2,
+        y=title.y,
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=title.font,
+    )
+    fixed = [title, go.layout.Annotation(right_title)]
+    fixed.append(go.layout.Annotation(_damping_axes(fig)))
+    note = go.layout.Annotation(readout(text(0), y=-0.25))
+    fig.layout.annotations = fixed + [note]
     fig.frames = [
         go.Frame(
             name=name,
             data=traces(i),
-            traces=list(range(n_classes + 1)),
+            traces=list(range(n_classes + 2)),
             layout=dict(
-                annotations=titles + [go.layout.Annotation(note).update(text=text(i))]
+                annotations=fixed + [go.layout.Annotation(note).update(text=text(i))]
             ),
         )
         for i, name in enumerate(names)
     ]
     _simplex_axes(fig)
-    fig.update_xaxes(
-        title_text="damping λ (log scale)",
-        type="log",
-        exponentformat="power",
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(title_text="relative miss", range=[0, 1.05], row=1, col=2)
+    fig.update_xaxes(domain=(0.0, 0.47), row=1, col=1)  # 0.235 is its middle
     fig.update_layout(
         base_layout(
             height=600,

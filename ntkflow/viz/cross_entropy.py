@@ -10,12 +10,21 @@ from ._frames import class_lines, f32, readout, slider, small
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
 
 
+def _infimum(trajectory, loss):
+    """``inf C`` on the fiber of the start, and whether a point attains it.
+
+    With every label component positive it is the minimum, reached at the
+    closed-form minimizer; with a zero component (one-hot labels) it is 0,
+    approached as the logits run off, never reached.
+    """
+    if (loss.y > 0).all():
+        return loss.value(loss.minimizer(trajectory.x[0])), True
+    return 0.0, False
+
+
 def _excess(trajectory, loss):
     """``C(s) - inf C`` on the fiber, for s > 0 (a log axis)."""
-    if (loss.y > 0).all():
-        floor = loss.value(loss.minimizer(trajectory.x[0]))
-    else:
-        floor = 0.0  # one-hot: the infimum 0 is approached, never reached
+    floor, _ = _infimum(trajectory, loss)
     keep = trajectory.s > 0
     excess = trajectory.loss[keep] - floor
     # Below this the difference is rounding in C, not a loss: leave a gap.
@@ -23,7 +32,7 @@ def _excess(trajectory, loss):
     return f32(trajectory.s[keep]), f32(excess)
 
 
-#: Relative size below which C(s) - min C is only rounding.
+#: Relative size below which C(s) - inf C is only rounding.
 _RESOLVED = 1e-11
 
 
@@ -49,16 +58,23 @@ def _frame_traces(trajectory, loss, labels, n_classes):
 def _readout(trajectory, loss, smoothing):
     drift = fiber_drift(trajectory, loss)
     size = np.abs(trajectory.x[-1]).max()
-    if smoothing > 0:
+    floor, attained = _infimum(trajectory, loss)
+    if attained:
         miss = np.abs(trajectory.x[-1] - loss.minimizer(trajectory.x[0])).max()
-        end = f"distance from the closed-form minimizer at the end {small(miss)}"
+        end = (
+            f"inf C = min C = {floor:.4f}, at the star; distance from it at "
+            f"the end {small(miss)}"
+        )
     else:
-        end = f"no minimizer: largest logit {size:.2f} and still growing"
-    return f"smoothing {smoothing:.2f}: logit sums moved {small(drift.max())}; {end}"
+        end = (
+            f"no minimizer, inf C = 0 is never reached: largest logit "
+            f"{size:.2f} and still growing"
+        )
+    return f"smoothing {smoothing:.2f}: logit sums moved {small(drift.max())}.<br>{end}"
 
 
 def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
-    """Logits in their fiber plane and the excess loss, one frame per smoothing.
+    """Logits in their fiber plane and ``C(s) - inf C``, one frame per smoothing.
 
     Parameters
     ----------
@@ -76,7 +92,9 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
     plotly.graph_objects.Figure
         Traces ``0 .. Q-1`` hold each class's logit paths projected onto the
         plane orthogonal to (1, 1, 1), trace ``Q`` the minimizers on the
-        fibers (empty for one-hot labels), ``Q + 1`` the excess loss against
+        fibers (empty for one-hot labels), ``Q + 1`` the loss above its
+        infimum on the fiber (0 for one-hot labels, where no point attains it)
+        against
         ``s``: the traces each frame replaces.
     """
     labels = np.asarray(labels)
@@ -89,7 +107,7 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
         horizontal_spacing=0.12,
         subplot_titles=(
             "Logits of each flower, within its fiber",
-            "Loss above its lowest value on the fiber",
+            "Loss above its infimum on the fiber",
         ),
     )
     first = _frame_traces(*runs[start_index], labels, n_classes)
@@ -108,7 +126,7 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
     fig.add_trace(first[n_classes], row=1, col=1)
     first[-1].update(
         mode="lines",
-        name="C(s) − min C on the fiber",
+        name="C(s) − inf C on the fiber",
         line=dict(color=PALETTE[5], width=2.5),
     )
     fig.add_trace(first[-1], row=1, col=2)
@@ -139,7 +157,9 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
 
     names = [f"{s:.2f}" for s in smoothings]
     fig.add_annotation(
-        readout(_readout(*runs[start_index], smoothings[start_index]), y=-0.25)
+        readout(_readout(*runs[start_index], smoothings[start_index]), y=-0.23),
+        yanchor="top",  # two lines, growing downwards clear of the axis title
+        align="left",
     )
     titles = list(fig.layout.annotations[:2])
     note = fig.layout.annotations[2]
@@ -166,14 +186,18 @@ def cross_entropy_figure(runs, smoothings, labels, class_names, start_index=-1):
     )
     fig.update_xaxes(title_text="flow time s (log scale)", type="log", row=1, col=2)
     fig.update_yaxes(
-        title_text="C(s) − min C", type="log", exponentformat="power", row=1, col=2
+        title_text="C(s) − inf C (log scale)",
+        type="log",
+        exponentformat="power",
+        row=1,
+        col=2,
     )
     fig.update_layout(
         base_layout(
-            height=600,
-            margin=dict(l=70, r=20, t=110, b=190),
+            height=625,
+            margin=dict(l=70, r=20, t=110, b=215),
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
-        sliders=[slider(names, "label smoothing = ", start_index, pad_top=95)],
+        sliders=[slider(names, "label smoothing = ", start_index, pad_top=125)],
     )
     return fig

@@ -24,11 +24,27 @@ def _loss_curve(trajectory):
     return t[keep].astype(np.float32), ratio[keep].astype(np.float32)
 
 
-def _readout(deformation, a):
+def alpha_label(alpha):
+    """``alpha`` with two decimals, or as many more as it needs to be exact.
+
+    0.5 gives "0.50", 0.995 gives "0.995", 1 gives "1.00": the grid of
+    :func:`ntkflow.deformation.alpha_grid` gets distinct slider labels.
+    """
+    for digits in range(2, 12):
+        text = f"{alpha:.{digits}f}"
+        if abs(float(text) - alpha) < 1e-13:
+            return text
+    return f"{alpha:.12f}"
+
+
+def _readout(deformation, a, lam_max=None):
     alpha = deformation.alphas[a]
     tr = deformation.trajectories[a]
+    scale = ""
+    if lam_max is not None:
+        scale = f", (1 − α) λ_max = {(1 - alpha) * lam_max:.3g}"
     return (
-        f"α = {alpha:.2f}: largest distance from the chord "
+        f"α = {alpha_label(alpha)}{scale}: largest distance from the chord "
         f"{deformation.chord_distance[a]:.2e} · |x₀ − y|; "
         f"loss at {tr.loss[-1] / tr.loss[0]:.0e} · C(0) by s = {tr.s[-1]:.4g}"
     )
@@ -45,7 +61,7 @@ def _frame_traces(deformation, uv, labels, n_classes, a):
     return traces
 
 
-def deformation_figure(deformation, labels, class_names, start_index=0):
+def deformation_figure(deformation, labels, class_names, start_index=0, lam_max=None):
     """Output paths in the simplex plane and the loss, with an alpha slider.
 
     The slider is plotly's own, moving between precomputed frames: it
@@ -61,6 +77,10 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
     class_names : sequence of str
     start_index : int
         Which alpha the figure shows first.
+    lam_max : float, optional
+        Largest eigenvalue of ``Theta`` at the start; when given, the readout
+        also shows ``(1 - alpha) lambda_max``, which says how far the blend
+        still is from equal rates in every mode.
 
     Returns
     -------
@@ -132,7 +152,7 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
         col=1,
     )
     fig.add_annotation(
-        text=_readout(deformation, start_index),
+        text=_readout(deformation, start_index, lam_max),
         xref="paper",
         yref="paper",
         x=0,
@@ -142,7 +162,7 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
         font=dict(size=13),
     )
 
-    names = [f"{alpha:.2f}" for alpha in deformation.alphas]
+    names = [alpha_label(alpha) for alpha in deformation.alphas]
     titles = list(fig.layout.annotations[:2])
     readout = fig.layout.annotations[2]
     fig.frames = [
@@ -151,12 +171,13 @@ def deformation_figure(deformation, labels, class_names, start_index=0):
             data=_frame_traces(deformation, uv, labels, n_classes, a),
             traces=list(range(n_classes + 1)),
             layout=dict(
-                annotations=titles + [readout.update(text=_readout(deformation, a))]
+                annotations=titles
+                + [readout.update(text=_readout(deformation, a, lam_max))]
             ),
         )
         for a, name in enumerate(names)
     ]
-    readout.update(text=_readout(deformation, start_index))
+    readout.update(text=_readout(deformation, start_index, lam_max))
 
     fig.update_xaxes(title_text="u = (x₁ − x₂)/√2", constrain="domain", row=1, col=1)
     fig.update_yaxes(

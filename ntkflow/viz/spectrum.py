@@ -146,7 +146,7 @@ def spectrum_figure(spectra, start_index=0):
     high = np.log10(max(lam.max() for lam in spectra.eigenvalues))
     low = np.log10(_floor(spectra))
     fig.update_xaxes(
-        title_text="index i (largest eigenvalue first)",
+        title_text="index i, from 1 (λ₁ the largest)",
         range=[0, spectra.n_rows + 1],
         row=1,
         col=1,

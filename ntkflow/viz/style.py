@@ -47,3 +47,36 @@ class TextProgress:
         end = "\n" if done == total else ""
         self.stream.write(f"\r{self.label}: {done}/{total}{end}")
         self.stream.flush()
+
+
+class StepProgress:
+    """A progress line for an iteration with a budget of steps.
+
+    Takes the calls ``progress(done, total)`` of
+    :func:`ntkflow.gradient_descent`: ``total`` is the most steps allowed,
+    announced by a first call ``progress(0, total)``, and a last call
+    ``progress(k, k)`` below that budget means the iteration stopped early
+    after ``k`` steps. The line, rewritten in place, reads ``label: 200 of
+    at most 2000 steps``, and at the end either ``label: all 2000 steps
+    taken`` or ``label: stopped after 10 of at most 60 steps``. Like
+    :class:`TextProgress`, it prints nothing that depends on timing. It
+    remembers the budget: use a new one for every run.
+    """
+
+    def __init__(self, label, stream=None):
+        self.label = label
+        self.stream = sys.stdout if stream is None else stream
+        self.budget = None
+
+    def __call__(self, done, total):
+        self.budget = total if self.budget is None else max(self.budget, total)
+        if done < total:
+            text, end = f"{done} of at most {total} steps", ""
+        elif done == 0:
+            text, end = "stopped before its first step", "\n"
+        elif total == self.budget:
+            text, end = f"all {total} steps taken", "\n"
+        else:
+            text, end = f"stopped after {done} of at most {self.budget} steps", "\n"
+        self.stream.write(f"\r{self.label}: {text}{end}")
+        self.stream.flush()

@@ -19,7 +19,8 @@ from lab_driver import (
 )
 
 import ntkflow as nf
-from ntkflow.deformation import deform
+from ntkflow.deformation import alpha_grid, deform
+from ntkflow.viz.deformation import alpha_label
 
 NAME = "04_deformation.ipynb"
 
@@ -33,10 +34,18 @@ def problem():
 
 
 @pytest.fixture(scope="module")
-def blend_uv(problem):
+def alphas(problem):
+    """The notebook's alpha grid: even steps, and more where 1 - alpha ~ 1/lam_max."""
+    data, net, outputs, loss = problem
+    D = nf.jacobian(outputs, net.init(0))
+    return alpha_grid(np.linalg.eigvalsh(D @ D.T)[-1])
+
+
+@pytest.fixture(scope="module")
+def blend_uv(problem, alphas):
     """The blend paths the notebook draws, computed here independently."""
     data, net, outputs, loss = problem
-    blend = deform(outputs, loss, net.init(0), np.linspace(0, 1, 11))
+    blend = deform(outputs, loss, net.init(0), alphas)
     return nf.simplex_plane(blend.paths)
 
 
@@ -51,12 +60,13 @@ def drawn_x(plot, trace):
     return np.array(drawn(plot, [trace])["data"][0]["x"], dtype=float)
 
 
-def test_alpha_slider_draws_the_blend_paths(notebook, problem, blend_uv):
+def test_alpha_slider_draws_the_blend_paths(notebook, problem, alphas, blend_uv):
     page = notebook(NAME)
     assert page.ran_errors == [] and page.ran_render_failures == []
     labels = problem[0].labels
     plot = page.locator(".js-plotly-plot").first
-    for a in (10, 5, 0):
+    # The end, a step of the fine grid near 1, the middle and the start.
+    for a in (len(alphas) - 1, len(alphas) - 3, 5, 0):
         click_step(page, plot, 0, a)
         for cls in range(3):
             expected = class_path_x(blend_uv[a], labels, cls)
@@ -68,7 +78,7 @@ def test_alpha_slider_draws_the_blend_paths(notebook, problem, blend_uv):
 
             wait_for(matches, what=f"alpha step {a}, class {cls}")
         readout = drawn(plot, [0])["annotations"][2]
-        assert readout.startswith(f"α = {a / 10:.2f}")
+        assert readout.startswith(f"α = {alpha_label(alphas[a])}")
     screenshot(page, "04_deformation--alpha-0")
 
 
