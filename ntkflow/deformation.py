@@ -113,6 +113,9 @@ def deform(
     def counted(finished, _):
         progress(done + finished, len(alphas))
 
+    if progress is not None and done:
+        progress(done, len(alphas))  # the reused flows count as done at once
+
     computed = sweep(
         outputs,
         loss,
@@ -125,8 +128,6 @@ def deform(
         rtol=rtol,
         atol=rtol * 1e-2,
     )
-    if progress is not None and not todo:
-        progress(len(alphas), len(alphas))
     computed = dict(zip(map(float, todo), computed, strict=True))
     trajectories = [
         known[float(a)] if float(a) in known else computed[float(a)] for a in alphas
