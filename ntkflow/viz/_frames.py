@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .style import base_layout
+
 
 def f32(values):
     """Figure data as float32: compact, and identical from run to run."""
@@ -43,7 +45,7 @@ def slider(names, prefix, active=0, pad_top=60):
     )
 
 
-def readout(text, y=-0.3):
+def readout(text, y=-0.3, **extra):
     """An annotation under the plots that each frame rewrites."""
     return dict(
         text=text,
@@ -54,6 +56,19 @@ def readout(text, y=-0.3):
         showarrow=False,
         xanchor="left",
         font=dict(size=13),
+        **extra,
+    )
+
+
+def sliding_layout(fig, names, prefix, active, *, height, bottom, pad_top, top=120):
+    """Layout of a two-panel figure with a legend on top and a slider below."""
+    fig.update_layout(
+        base_layout(
+            height=height,
+            margin=dict(l=70, r=20, t=top, b=bottom),
+            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
+        ),
+        sliders=[slider(names, prefix, active=active, pad_top=pad_top)],
     )
 
 

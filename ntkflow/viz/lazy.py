@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..geometry import simplex_plane
-from ._frames import slider
+from ._frames import readout as note_below
+from ._frames import sliding_layout
 from .style import DASHES, PALETTE, SYMBOLS, base_layout
 
 
@@ -166,16 +167,7 @@ def lazy_figure(sweep, labels, class_names, start_index=0):
         col=2,
     )
     fig.add_annotation(
-        text=_readout(sweep, start_index),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.2,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        font=dict(size=13),
+        note_below(_readout(sweep, start_index), y=-0.2, yanchor="top", align="left")
     )
 
     names = [str(w) for w in sweep.widths]
@@ -225,15 +217,15 @@ def lazy_figure(sweep, labels, class_names, start_index=0):
         row=1,
         col=2,
     )
-    fig.update_layout(
-        base_layout(
-            height=640,
-            margin=dict(l=70, r=20, t=120, b=220),
-            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
-        ),
-        sliders=[
-            slider(names, "hidden-layer width = ", active=start_index, pad_top=110)
-        ],
+    sliding_layout(
+        fig,
+        names,
+        "hidden-layer width = ",
+        start_index,
+        height=640,
+        bottom=220,
+        pad_top=110,
+        top=120,
     )
     return fig
 

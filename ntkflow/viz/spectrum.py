@@ -9,8 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._frames import f32, slider
-from .style import PALETTE, base_layout
+from ._frames import f32, sliding_layout
+from ._frames import readout as note_below
+from .style import PALETTE
 
 
 def _readout(spectra, w):
@@ -115,16 +116,7 @@ def spectrum_figure(spectra, start_index=0):
         col=2,
     )
     fig.add_annotation(
-        text=_readout(spectra, start_index),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.2,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        font=dict(size=13),
+        note_below(_readout(spectra, start_index), y=-0.2, yanchor="top", align="left")
     )
 
     names = [str(w) for w in spectra.widths]
@@ -163,14 +155,14 @@ def spectrum_figure(spectra, start_index=0):
         title_text="number of parameters K (log scale)", type="log", row=1, col=2
     )
     fig.update_yaxes(title_text="rank D", range=[0, spectra.n_rows * 1.1], row=1, col=2)
-    fig.update_layout(
-        base_layout(
-            height=600,
-            margin=dict(l=70, r=20, t=100, b=230),
-            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
-        ),
-        sliders=[
-            slider(names, "hidden-layer width = ", active=start_index, pad_top=100)
-        ],
+    sliding_layout(
+        fig,
+        names,
+        "hidden-layer width = ",
+        start_index,
+        height=600,
+        bottom=230,
+        pad_top=100,
+        top=100,
     )
     return fig

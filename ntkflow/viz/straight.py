@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..geometry import simplex_plane
-from ._frames import f32, slider
-from .style import DASHES, PALETTE, SYMBOLS, base_layout
+from ._frames import f32, sliding_layout
+from ._frames import readout as note_below
+from .style import DASHES, PALETTE, SYMBOLS
 
 
 def _segments(start, end):
@@ -168,16 +169,7 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
         col=2,
     )
     fig.add_annotation(
-        text=_readout(adapted, start_index),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.2,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        font=dict(size=13),
+        note_below(_readout(adapted, start_index), y=-0.2, yanchor="top", align="left")
     )
 
     names = [f"{t:.2f}" for t in adapted.t]
@@ -212,14 +204,14 @@ def straight_line_figure(adapted, standard, y, labels, class_names, start_index=
         row=1,
         col=2,
     )
-    fig.update_layout(
-        base_layout(
-            height=640,
-            margin=dict(l=70, r=20, t=120, b=200),
-            legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0),
-        ),
-        sliders=[
-            slider(names, "reparametrized time t = ", active=start_index, pad_top=90)
-        ],
+    sliding_layout(
+        fig,
+        names,
+        "reparametrized time t = ",
+        start_index,
+        height=640,
+        bottom=200,
+        pad_top=90,
+        top=120,
     )
     return fig
