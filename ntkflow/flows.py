@@ -121,7 +121,7 @@ def parameter_velocity(D, g, alpha=1.0, family="blend", rtol=None, damping=0.0):
     """
     D, g, alpha, family = _check(D, g, alpha, family)
     damping = _damping(damping)
-    return _parameter_velocity(D, g, alpha, family, _rtol(rtol), damping)
+    return _parameter_velocity(D, g, alpha, family, _rtol(rtol), damping)[0]
 
 
 def _rtol(rtol):
@@ -173,11 +173,18 @@ class _Mobility:
     A ``damping`` ``mu > 0`` replaces ``Theta^+`` by ``(Theta + mu I)^-1``.
     """
 
-    def __init__(self, D, alpha, family, rtol, damping=0.0):
+    def __init__(self, D, alpha, family, rtol, damping=0.0, near=None):
         self.lin = D if hasattr(D, "rmatvec") else _Dense(D)
         self.alpha, self.family = alpha, family
         self.damping = damping
-        self.kind = "standard" if alpha == 0.0 else self._factor(rtol)
+        self.rank_rtol = rtol
+        self.borrowed = near is not None and near.kind == "cholesky"
+        if self.borrowed:
+            # A factor of Theta at a nearby theta: the refinement against this
+            # D converges to this D's solution, in a few corrections.
+            self.cho, self.rtol, self.kind = near.cho, near.rtol, "cholesky"
+        else:
+            self.kind = "standard" if alpha == 0.0 else self._factor(rtol)
 
     def _factor(self, rtol):
         n, k = self.lin.shape
@@ -231,7 +238,7 @@ class _Mobility:
         lin = self.lin
         z = self._cho_solve(g)
         v = lin.rmatvec(z)
-        last = 1e-2
+        last = None
         for _ in range(max_refinements):
             residual = g - lin.matvec(v)
             if self.damping:
@@ -240,12 +247,14 @@ class _Mobility:
             z += dz
             v += lin.rmatvec(dz)
             # The error left is about size times the contraction, itself
-            # about the first correction: below 1e-8, it is at rounding level.
+            # about the first correction (later: the ratio of the last two):
+            # below 1e-16 relative, it is at rounding level.
             norm = np.sqrt(np.vdot(z, z))
             size = np.sqrt(np.vdot(dz, dz)) / norm if norm > 0 else 0.0
-            if size < 1e-8:
+            contraction = size if last is None else size / last
+            if size * contraction < 1e-16:
                 return z, v
-            if size > 0.5 * last:
+            if size > 0.5 * (1e-2 if last is None else last):
                 return None
             last = size
         return None
@@ -256,7 +265,12 @@ class _Mobility:
         if self.kind == "standard":
             return lin.rmatvec(g)
         if self.kind == "cholesky":
-            solved = self._solve(g)
+            solved = self._solve(g, 8 if self.borrowed else 4)
+            if solved is None and self.borrowed:
+                # Too far from where the factor was made: factor afresh.
+                self.borrowed = False
+                self.kind = self._factor(self.rank_rtol)
+                return self.apply(g)
             if solved is None:
                 self._use_svd(self.rtol)
                 return self.apply(g)
@@ -273,9 +287,14 @@ def _scale_rows(v, a):
     return v * a if a.ndim == 1 else v[:, None] * a
 
 
-def _parameter_velocity(D, g, alpha, family, rtol, damping=0.0):
-    """:func:`parameter_velocity` without input checks, for inner loops."""
-    return -_Mobility(D, alpha, family, rtol, damping).apply(g)
+def _parameter_velocity(D, g, alpha, family, rtol, damping=0.0, near=None):
+    """:func:`parameter_velocity` without input checks, for inner loops.
+
+    ``near``: the ``_Mobility`` of a nearby ``theta`` whose Cholesky factor
+    may be borrowed. Returns the velocity and the ``_Mobility`` used.
+    """
+    mobility = _Mobility(D, alpha, family, rtol, damping, near)
+    return -mobility.apply(g), mobility
 
 
 def _parameter_velocity_jacobian(D, HD, alpha, family, rtol, damping=0.0):

@@ -137,6 +137,7 @@ class _Field:
         self.alpha, self.family, self.rank_rtol = alpha, family, rank_rtol
         self.damping = damping
         self.nfev = self.njev = 0
+        self._factored = None  # (theta, _Mobility) of the last fresh factor
         # The built-in models apply D without forming it (MLPLinearization).
         self._linearize = getattr(outputs, "linearize", None)
 
@@ -160,10 +161,33 @@ class _Field:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             x, D = self._parts(s, theta)
             g = self.loss._grad(x)  # x is float64, (QN,) and finite
-            v = _parameter_velocity(
-                D, g, self.alpha, self.family, self.rank_rtol, self.damping
+            v, mobility = _parameter_velocity(
+                D,
+                g,
+                self.alpha,
+                self.family,
+                self.rank_rtol,
+                self.damping,
+                self._near(theta),
             )
+        if not mobility.borrowed:
+            self._factored = (theta.copy(), mobility)
         return _stop_if_not_finite(s, "the velocity theta'", v)
+
+    def _near(self, theta):
+        """The last factorization, if made at a theta this close to ``theta``.
+
+        Integrators evaluate the field at points a local error apart within
+        one step (predictor and corrector). There the factor of ``Theta``
+        from the first point, refined against the current ``D``, gives the
+        current solution to rounding in two or three corrections, at about
+        half the cost of factoring afresh.
+        """
+        if self._factored is None:
+            return None
+        at, mobility = self._factored
+        scale = np.abs(at).max()
+        return mobility if np.abs(theta - at).max() <= NEAR * (1.0 + scale) else None
 
     def jac(self, s, theta):
         self.njev += 1
@@ -176,6 +200,11 @@ class _Field:
                 D, HD, self.alpha, self.family, self.rank_rtol, self.damping
             )
         return _stop_if_not_finite(s, "the field's Jacobian", J)
+
+
+#: Relative distance in theta below which a field evaluation borrows the
+#: last Cholesky factor of Theta (see ``_Field._near``).
+NEAR = 1e-8
 
 
 def _stop_if_not_finite(s, what, value):

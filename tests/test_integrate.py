@@ -228,3 +228,44 @@ def test_damping_slows_only_the_modes_below_it(ill_conditioned, ill_conditioned_
     ratio = traj.loss[-1] / traj.loss[0]
     assert ratio == pytest.approx(np.exp(-2 * 100.0 / 400), rel=1e-3)
     assert 1e-9 < nf.chord_deviation(traj, loss.target) < 1e-2
+
+
+@pytest.mark.parametrize(("alpha", "damping"), [(1.0, 0.0), (0.5, 0.0), (1.0, 1e-3)])
+def test_a_borrowed_factor_gives_the_fresh_velocity(alpha, damping):
+    # Within one integrator step the field is evaluated at points a local
+    # error apart; there it reuses the last Cholesky factor of Theta and
+    # refines against the current D. It must agree with factoring afresh.
+    from ntkflow.flows import _Mobility
+    from ntkflow.integrate import NEAR, _Field
+
+    rng = np.random.default_rng(4)
+    data = nf.iris_subset(5, rng=0)
+    outputs = nf.MLP((4, 16, 3)).outputs(data.X)
+    loss = nf.L2(nf.one_hot(data.labels))
+    theta = outputs.model.init(1)
+    field = _Field(outputs, loss, alpha, "blend", None, damping)
+    field(0.0, theta)
+    for shift, borrows in ((0.3 * NEAR, True), (1e-3, False)):
+        nearby = theta + shift * rng.uniform(-1, 1, theta.size)
+        assert (field._near(nearby) is not None) == borrows
+        velocity = field(0.0, nearby)
+        fresh = _Mobility(outputs.jacobian(nearby), alpha, "blend", None, damping)
+        expected = -fresh.apply(loss.grad(outputs(nearby)))
+        np.testing.assert_allclose(velocity, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_a_factor_too_far_away_is_not_trusted():
+    # A factor from another theta: the refinement does not converge, and the
+    # mobility factors afresh instead of returning a wrong velocity.
+    from ntkflow.flows import _Mobility
+
+    data = nf.iris_subset(5, rng=0)
+    outputs = nf.MLP((4, 16, 3)).outputs(data.X)
+    loss = nf.L2(nf.one_hot(data.labels))
+    far = _Mobility(outputs.jacobian(outputs.model.init(7)), 1.0, "blend", None)
+    theta = outputs.model.init(1)
+    D, g = outputs.jacobian(theta), loss.grad(outputs(theta))
+    borrowing = _Mobility(D, 1.0, "blend", None, near=far)
+    velocity = borrowing.apply(g)
+    assert not borrowing.borrowed
+    np.testing.assert_allclose(velocity, nf.pinv(D) @ g, rtol=1e-10, atol=1e-13)
