@@ -187,4 +187,10 @@ def test_training_cost_figure(small):
         ratio = run.loss / run.loss[0]
         np.testing.assert_allclose(arr(fig.data[2 * i].y), ratio, rtol=1e-6)
         np.testing.assert_allclose(arr(fig.data[2 * i + 1].x), run.s[1:], rtol=1e-6)
+    # The target levels: a dotted line in each panel, and one legend entry.
+    assert sorted(shape.y0 for shape in fig.layout.shapes) == [0.1, 0.1]
+    key = fig.data[4]
+    assert key.name == "target ε/C(0) = 0.1" and key.showlegend is not False
+    assert key.line.dash == fig.layout.shapes[0].line.dash == "dot"
+    assert key.line.color == fig.layout.shapes[0].line.color
     assert_axes_labelled(fig)
