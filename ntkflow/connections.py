@@ -1,7 +1,7 @@
 """The adapted flow beside familiar methods: Gauss-Newton, gradient descent.
 
-- The Levenberg-Marquardt step with damping ``lambda`` tends, as
-  ``lambda -> 0``, to the minimum-norm Gauss-Newton step ``-D^+ g``: the
+- The Levenberg-Marquardt step with damping ``mu`` tends, as
+  ``mu -> 0``, to the minimum-norm Gauss-Newton step ``-D^+ g``: the
   adapted flow's direction.
 - Gradient descent is the explicit Euler method applied to a flow; its step
   size decides whether the iterates follow the flow, overshoot or diverge.
@@ -20,9 +20,9 @@ from .kernel import _range_basis, evaluate, jacobian
 
 
 def levenberg_marquardt_step(D, g, damping, rtol=None):
-    """The damped Gauss-Newton step ``-(D^T D + lambda I)^(-1) D^T g``.
+    """The damped Gauss-Newton step ``-(D^T D + mu I)^(-1) D^T g``.
 
-    It minimizes ``|g + D delta|^2 + lambda |delta|^2`` over ``delta``: the
+    It minimizes ``|g + D delta|^2 + mu |delta|^2`` over ``delta``: the
     linearized residual plus a penalty on the step's length.
 
     Parameters
@@ -32,7 +32,7 @@ def levenberg_marquardt_step(D, g, damping, rtol=None):
     g : array_like, shape (QN,)
         The vector to cancel, e.g. the residual ``x - y`` or ``grad C``.
     damping : float, >= 0
-        ``lambda``. At 0 the step is the minimum-norm Gauss-Newton step
+        ``mu``. At 0 the step is the minimum-norm Gauss-Newton step
         ``-D^+ g``.
     rtol : float, optional
         Rank cut-off for ``D^+`` (see :func:`ntkflow.rank`).
@@ -44,9 +44,9 @@ def levenberg_marquardt_step(D, g, damping, rtol=None):
     Notes
     -----
     With the reduced SVD ``D = U diag(sigma) V^T`` the step is
-    ``-V diag(sigma / (sigma^2 + lambda)) U^T g``: each singular direction is
-    damped on its own, and ``sigma / (sigma^2 + lambda) -> 1 / sigma`` as
-    ``lambda -> 0``. For large ``lambda`` it is ``-D^T g / lambda``, a short
+    ``-V diag(sigma / (sigma^2 + mu)) U^T g``: each singular direction is
+    damped on its own, and ``sigma / (sigma^2 + mu) -> 1 / sigma`` as
+    ``mu -> 0``. For large ``mu`` it is ``-D^T g / mu``, a short
     step of plain gradient descent.
     """
     D = as_float_array("D", D, ndim=2)

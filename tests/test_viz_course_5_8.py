@@ -97,8 +97,8 @@ def test_damping_figure_draws_the_linearized_lm_step(small):
     dampings = [10.0, 0.1, 0.0]
     landing = damping_steps(D, x0, y, dampings)
     Theta = D @ D.T
-    for lam, point in zip(dampings[:2], landing, strict=False):
-        closed = x0 - Theta @ np.linalg.solve(Theta + lam * np.eye(18), x0 - y)
+    for mu, point in zip(dampings[:2], landing, strict=False):
+        closed = x0 - Theta @ np.linalg.solve(Theta + mu * np.eye(18), x0 - y)
         np.testing.assert_allclose(point, closed, atol=1e-9)
     np.testing.assert_allclose(landing[-1], y, atol=1e-9)
 
@@ -110,7 +110,7 @@ def test_damping_figure_draws_the_linearized_lm_step(small):
             pick = np.flatnonzero(data.labels == c)
             drawn = per_sample(frame.data[c].y, pick.size)
             np.testing.assert_allclose(drawn, uv[:, pick, 1].T, atol=1e-5)
-        # The marker sits on the log axis for lambda > 0, in the strip at 0.
+        # The marker sits on the log axis for mu > 0, in the strip at 0.
         miss = np.linalg.norm(point - y) / np.linalg.norm(x0 - y)
         on_log, on_zero = frame.data[3], frame.data[4]
         if float(frame.name) > 0:
@@ -122,7 +122,13 @@ def test_damping_figure_draws_the_linearized_lm_step(small):
             assert list(arr(on_zero.x)) == [0.0] and arr(on_zero.y)[0] < 1e-9
     assert "below 1e-09" in fig.frames[-1].layout.annotations[-1].text
     assert "Gauss–Newton" in fig.frames[-1].layout.annotations[-1].text
-    # Nothing on the log axis is at lambda <= 0; lambda = 0 has its own axis.
+    # The damping is called mu: lambda is kept for the eigenvalues of Theta.
+    assert fig.frames[0].layout.annotations[-1].text.startswith("μ = 10:")
+    assert fig.layout.sliders[0].currentvalue.prefix == "damping μ = "
+    assert fig.layout.xaxis2.title.text.startswith("damping μ > 0")
+    assert fig.layout.xaxis3.title.text == "μ = 0"
+    assert any(t.name == "μ = 0: Gauss–Newton" for t in fig.data)
+    # Nothing on the log axis is at mu <= 0; mu = 0 has its own axis.
     assert fig.layout.xaxis2.type == "log" and fig.layout.xaxis3.type != "log"
     assert list(fig.layout.xaxis3.ticktext) == ["0"]
     drawn = [(t.xaxis, t) for t in fig.data]
@@ -181,4 +187,10 @@ def test_training_cost_figure(small):
         ratio = run.loss / run.loss[0]
         np.testing.assert_allclose(arr(fig.data[2 * i].y), ratio, rtol=1e-6)
         np.testing.assert_allclose(arr(fig.data[2 * i + 1].x), run.s[1:], rtol=1e-6)
+    # The target levels: a dotted line in each panel, and one legend entry.
+    assert sorted(shape.y0 for shape in fig.layout.shapes) == [0.1, 0.1]
+    key = fig.data[4]
+    assert key.name == "target ε/C(0) = 0.1" and key.showlegend is not False
+    assert key.line.dash == fig.layout.shapes[0].line.dash == "dot"
+    assert key.line.color == fig.layout.shapes[0].line.color
     assert_axes_labelled(fig)

@@ -63,28 +63,28 @@ def damping_steps(D, x0, y, dampings):
     Returns
     -------
     landing : ndarray, shape (L, QN)
-        ``x0 + D delta(lambda)`` with ``delta`` the step that cancels the
+        ``x0 + D delta(mu)`` with ``delta`` the step that cancels the
         residual ``x0 - y`` (:func:`ntkflow.levenberg_marquardt_step`).
     """
     return np.array(
-        [x0 + D @ levenberg_marquardt_step(D, x0 - y, lam) for lam in dampings]
+        [x0 + D @ levenberg_marquardt_step(D, x0 - y, mu) for mu in dampings]
     )
 
 
-def _damping_name(lam):
-    return f"{lam:g}"
+def _damping_name(mu):
+    return f"{mu:g}"
 
 
 #: Where the right panel's two x axes sit: damping > 0 on a log axis, then,
-#: past a break, a narrow strip that holds lambda = 0 (no place on a log axis).
+#: past a break, a narrow strip that holds mu = 0 (no place on a log axis).
 _LOG_DOMAIN = (0.6, 0.905)
 _ZERO_DOMAIN = (0.935, 1.0)
 
 
 def _damping_axes(fig):
-    """The log axis for lambda > 0, reversed so lambda falls towards the strip."""
+    """The log axis for mu > 0, reversed so mu falls towards the strip."""
     fig.update_xaxes(
-        title_text="damping λ > 0 (log scale, falling →)",
+        title_text="damping μ > 0 (log scale, falling →)",
         type="log",
         autorange="reversed",
         exponentformat="power",
@@ -93,7 +93,7 @@ def _damping_axes(fig):
         col=2,
     )
     fig.update_xaxes(
-        title_text="λ = 0",
+        title_text="μ = 0",
         range=[-1, 1],
         tickvals=[0],
         ticktext=["0"],
@@ -125,7 +125,7 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
 
     Left: for each sample, the segment from its outputs ``x0`` to where the
     linearized step lands. Right: how far the landing point misses ``y``,
-    against the damping: ``lambda > 0`` on a log axis, and ``lambda = 0``
+    against the damping: ``mu > 0`` on a log axis, and ``mu = 0``
     (the Gauss-Newton step) in a separate strip past a break, since a log
     axis has no place for 0.
 
@@ -143,8 +143,8 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
     -------
     plotly.graph_objects.Figure
         Traces ``0 .. Q-1`` are the step segments of each class, trace ``Q``
-        the marker on the log axis (empty at ``lambda = 0``) and trace
-        ``Q + 1`` the marker in the ``lambda = 0`` strip (empty otherwise):
+        the marker on the log axis (empty at ``mu = 0``) and trace
+        ``Q + 1`` the marker in the ``mu = 0`` strip (empty otherwise):
         the traces each frame replaces.
     """
     labels = np.asarray(labels)
@@ -200,7 +200,7 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
             x=[0],
             y=f32([miss[~positive][0]]),
             mode="markers",
-            name="λ = 0: Gauss–Newton",
+            name="μ = 0: Gauss–Newton",
             marker=dict(color="black", symbol="circle-open", size=10),
             row=1,
             col=3,
@@ -210,11 +210,11 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
     def text(i):
         step = " (Gauss–Newton)" if dampings[i] == 0 else ""
         return (
-            f"λ = {dampings[i]:g}{step}: the linearized step lands "
+            f"μ = {dampings[i]:g}{step}: the linearized step lands "
             f"{small(miss[i])} · |x(0) − y| away from the labels"
         )
 
-    names = [_damping_name(lam) for lam in dampings]
+    names = [_damping_name(mu) for mu in dampings]
     title = fig.layout.annotations[0].update(x=0.235)  # over the left panel
     right_title = dict(
         text="How far the step lands from y",
@@ -250,7 +250,7 @@ def damping_figure(D, x0, y, dampings, labels, class_names):
             margin=dict(l=70, r=20, t=110, b=190),
             legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0),
         ),
-        sliders=[slider(names, "damping λ = ", 0, pad_top=95)],
+        sliders=[slider(names, "damping μ = ", 0, pad_top=95)],
     )
     return fig
 

@@ -17,13 +17,15 @@ def training_cost_figure(runs, names, levels):
     names : sequence of str
         Legend entry of each run.
     levels : sequence of float
-        Target loss ratios ``epsilon / C(0)``, drawn as dotted lines.
+        Target loss ratios ``epsilon / C(0)``, drawn as grey dotted lines
+        with one legend entry.
 
     Returns
     -------
     plotly.graph_objects.Figure
         Traces ``2 i`` and ``2 i + 1`` are run ``i`` against steps and
-        against ``s`` (records with ``s > 0``); the levels follow.
+        against ``s`` (records with ``s > 0``); then an empty trace that
+        gives the levels' dotted lines (layout shapes) their legend entry.
     """
     fig = make_subplots(
         rows=1,
@@ -50,14 +52,21 @@ def training_cost_figure(runs, names, levels):
             col=2,
             **style,
         )
+    level_line = dict(color="grey", dash="dot", width=1)
     for level in levels:
         for col in (1, 2):
-            fig.add_hline(
-                y=level,
-                line=dict(color="grey", dash="dot", width=1),
-                row=1,
-                col=col,
-            )
+            fig.add_hline(y=level, line=level_line, row=1, col=col)
+    # The lines above are shapes, which have no legend entry: one empty trace
+    # in their style gives them one.
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=level_line,
+        name="target ε/C(0) = " + ", ".join(f"{level:g}" for level in levels),
+        row=1,
+        col=1,
+    )
     fig.update_xaxes(
         title_text="steps taken + 1 (log scale; 1 is the start)",
         type="log",
