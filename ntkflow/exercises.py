@@ -3,11 +3,26 @@
 Each check prints a verdict and, when the answer is off, a hint that points
 at the idea without giving the number away. It returns True or False, so a
 notebook cell can also be tested.
+
+A numeric answer counts as right when it lies within a stated relative
+tolerance of the value (``rel``, 0.1% unless a check says otherwise). An
+answer that misses that tolerance but lies within :data:`CLOSE` of the value
+is most likely the right method with too few digits kept; the check says so
+and asks for more digits instead of hinting at another method.
 """
 
 import numbers
 
 import numpy as np
+
+#: Relative distance within which a wrong answer is reported as close.
+CLOSE = 0.02
+
+
+def precision(rel):
+    """A relative size ``rel`` written as a percentage: ``0.1%``, ``15%``."""
+    percent = 100 * rel
+    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
 
 
 def _verdict(answer, expected, rel, hint, scale=None):
@@ -21,9 +36,17 @@ def _verdict(answer, expected, rel, hint, scale=None):
         print(f"Give a finite number; got {answer!r}.")
         return False
     scale = abs(expected) if scale is None else scale
-    if abs(answer - expected) <= rel * scale:
+    miss = abs(answer - expected)
+    if miss <= rel * scale:
         print(f"Right: {expected:.6g}.")
         return True
+    if rel > 0 and miss <= CLOSE * scale:
+        print(
+            f"Close: {answer:.6g} is within {precision(CLOSE)} of the value, but "
+            f"the check asks for {precision(rel)}. Your method is probably right: keep "
+            "more digits in the intermediate steps and run the cell again."
+        )
+        return False
     print(f"Not yet: {answer:.6g} is not it. Hint: {hint}")
     return False
 
@@ -118,7 +141,8 @@ def check_time_to_epsilon(answer, n_samples, c0, epsilon, rel=1e-3):
 def compare_with_flow(prediction, measured, rel=1e-3):
     """Compare a prediction made before training with the value the flow gave.
 
-    Prints both and whether they agree within ``rel``; returns True if so.
+    Prints both and whether they agree within the relative tolerance
+    ``rel`` (or by how much they differ); returns True if they agree.
     Without a prediction it keeps the measured value to itself, so that the
     saved output under an exercise does not give its answer away.
     """
@@ -131,12 +155,13 @@ def compare_with_flow(prediction, measured, rel=1e-3):
     if isinstance(prediction, bool) or not isinstance(prediction, numbers.Real):
         print(f"Give a number; got {prediction!r}.")
         return False
-    agree = abs(prediction - measured) <= rel * abs(measured)
-    verdict = "they agree" if agree else "they differ"
-    print(
-        f"Predicted {prediction:.6g}, measured {measured:.6g}: {verdict} "
-        f"(within {rel:g} relative)."
-    )
+    gap = abs(prediction - measured) / abs(measured)
+    agree = gap <= rel
+    if agree:
+        verdict = f"they agree within {precision(rel)}"
+    else:
+        verdict = f"they differ by {precision(gap)}, more than {precision(rel)}"
+    print(f"Predicted {prediction:.6g}, measured {measured:.6g}: {verdict}.")
     return agree
 
 

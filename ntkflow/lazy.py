@@ -15,6 +15,7 @@ limit of infinite width (A. Jacot, F. Gabriel, C. Hongler, arXiv:1806.07572).
 import numpy as np
 
 from ._validate import as_float_array
+from .kernel import ntk
 from .losses import _as_labels
 
 
@@ -132,3 +133,68 @@ def lazy_outputs(Theta, x0, y, s):
     lam = np.maximum(lam, 0.0)
     decay = np.exp(-np.multiply.outer(s, lam) / n_samples)  # (T, QN) or (QN,)
     return target + (decay * ((x0 - target) @ W)) @ W.T
+
+
+def mode_exchange(outputs, trajectory, y, Theta0, modes):
+    """Why a mode of the standard flow leaves its lazy prediction.
+
+    Along the flow, the residual's coordinate on the unit eigenvector
+    ``w_i`` of the starting kernel ``Theta0`` obeys
+
+        c_i' = -<w_i, Theta(s) r> / N
+             = -(w_i^T Theta(s) w_i) c_i / N
+               - sum_{j != i} (w_i^T Theta(s) w_j) c_j / N.
+
+    The first term is the mode's *own* decay at the rate the current kernel
+    gives its direction; the second is *coupling* to the other modes, which
+    is zero while ``Theta`` keeps the eigenvectors of ``Theta0``.
+
+    Parameters
+    ----------
+    outputs : callable
+        ``theta -> x``, the stacked outputs the trajectory was integrated for.
+    trajectory : Trajectory
+        A flow record with ``.s`` (T,), ``.theta`` (T, K) and ``.x`` (T, QN).
+    y : array_like, shape (N, Q) or (N,)
+        Labels, as for :class:`ntkflow.L2`.
+    Theta0 : array_like, shape (QN, QN)
+        The kernel whose eigenvectors define the modes (usually at ``s = 0``).
+    modes : sequence of int
+        Mode indices, counted from 0 with the largest eigenvalue first.
+
+    Returns
+    -------
+    rate : ndarray, shape (T, M)
+        ``w_i^T Theta(s) w_i`` at every recorded time: the eigenvalue the
+        mode would have if ``Theta(s)`` kept its eigenvectors.
+    own, coupled : ndarray, shape (M,)
+        The two terms above integrated over the recorded times (trapezoid
+        rule); their sum approximates ``c_i(s_end) - c_i(0)``.
+    change : ndarray, shape (M,)
+        ``c_i(s_end) - c_i(0)``, measured.
+
+    Warnings
+    --------
+    The integrals use only the recorded times; record densely enough (tens
+    of points per decay time of the fast modes) for ``own + coupled`` to
+    match ``change``.
+    """
+    lam, W = kernel_modes(Theta0)
+    target = _as_labels(y).reshape(-1)
+    modes = np.asarray(modes, dtype=int)
+    if modes.ndim != 1 or (modes < 0).any() or (modes >= lam.size).any():
+        raise ValueError(
+            f"`modes` must be a list of indices in [0, {lam.size}); got {modes}."
+        )
+    w = W[:, modes]  # (QN, M)
+    r = trajectory.x - target  # (T, QN)
+    n_samples = _as_labels(y).shape[0]
+    Thetas = np.array([ntk(outputs, theta) for theta in trajectory.theta])
+    Theta_w = np.einsum("tkl,lm->tkm", Thetas, w)  # Theta(s) w_i
+    rate = np.einsum("km,tkm->tm", w, Theta_w)
+    c = r @ w  # (T, M)
+    full = np.einsum("tkm,tk->tm", Theta_w, r) / n_samples
+    own_speed = rate * c / n_samples
+    own = -np.trapezoid(own_speed, trajectory.s, axis=0)
+    coupled = -np.trapezoid(full - own_speed, trajectory.s, axis=0)
+    return rate, own, coupled, c[-1] - c[0]

@@ -59,12 +59,79 @@ def test_time_to_epsilon_right_and_wrong(capsys):
 
 def test_compare_with_flow(capsys):
     assert exercises.compare_with_flow(100.05, 100.0)
-    assert "they agree" in capsys.readouterr().out
+    assert "they agree within 0.1%" in capsys.readouterr().out
     assert not exercises.compare_with_flow(90.0, 100.0)
-    assert "they differ" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "they differ by 10%, more than 0.1%" in out and "agree" not in out
+    assert not exercises.compare_with_flow(100.15, 100.0)
+    assert "they differ by 0.15%, more than 0.1%" in capsys.readouterr().out
     assert not exercises.compare_with_flow(None, 123.456)
     out = capsys.readouterr().out
     assert "prediction first" in out and "123" not in out
+
+
+def test_precision_as_percent():
+    assert exercises.precision(1e-3) == "0.1%"
+    assert exercises.precision(1e-6) == "0.0001%"
+    assert exercises.precision(0.0015) == "0.15%"
+    assert exercises.precision(0.1) == "10%"
+    assert exercises.precision(5.0) == "500%"
+
+
+# Right-method answers rounded to two or three digits, the way a learner
+# might type them, with the exact value each check expects (worked out here
+# by hand from the closed forms, not by the checks).
+ROUNDED = [
+    # mode of eigenvalue 13.9196 shrinks 100-fold: 30 ln(100) / 13.9196
+    (
+        exercises.check_mode_decay_time,
+        9.9,
+        9.92522,
+        dict(eigenvalue=13.9196, n_samples=30, factor=100),
+    ),
+    # adapted flow from C(0) = 1.729137 to 1e-3: 15 ln(1729.137)
+    (
+        exercises.check_time_to_epsilon,
+        112,
+        111.8307,
+        dict(n_samples=30, c0=1.729137, epsilon=1e-3),
+    ),
+    # loss down to 1e-6 C(0): 15 ln(1e6)
+    (exercises.check_time_to_loss, 207, 207.2327, dict(n_samples=30, loss_ratio=1e-6)),
+    # logit gap with smoothing 0.1, three classes: ln 28
+    (exercises.check_logit_gap, 3.33, 3.332205, dict(smoothing=0.1, n_classes=3)),
+]
+
+
+@pytest.mark.parametrize(("check", "rounded", "exact", "kw"), ROUNDED)
+def test_rounded_answers_are_called_close(check, rounded, exact, kw, capsys):
+    assert check(exact, **kw)
+    assert "Right" in capsys.readouterr().out
+    assert not check(rounded, **kw)
+    out = capsys.readouterr().out
+    assert out.startswith("Close") and "more digits" in out
+    assert "Hint" not in out and "Not yet" not in out
+    assert "0.1%" in out or "0.01%" in out  # the precision asked is stated
+    assert f"{exact:.6g}" not in out
+    # A wrong method (off by a factor 2 here) still gets the hint.
+    assert not check(2 * exact, **kw)
+    out = capsys.readouterr().out
+    assert "Not yet" in out and "Hint" in out and "Close" not in out
+
+
+def test_close_band_edges(capsys):
+    # expected 207.2327: 1.5% off is close, 3% off is not.
+    kw = dict(n_samples=30, loss_ratio=1e-6)
+    assert not exercises.check_time_to_loss(207.2327 * 1.015, **kw)
+    assert capsys.readouterr().out.startswith("Close")
+    assert not exercises.check_time_to_loss(207.2327 * 1.03, **kw)
+    assert capsys.readouterr().out.startswith("Not yet")
+
+
+def test_whole_number_checks_have_no_close_band(capsys):
+    # rank 90 of at most 90 is exact: 89 is a wrong idea, not a rounding.
+    assert not exercises.check_max_rank(89, n_rows=90, n_params=259)
+    assert capsys.readouterr().out.startswith("Not yet")
 
 
 def _wrong_says_hint_without_answer(check, wrong, expected_text, capsys, **kw):

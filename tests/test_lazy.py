@@ -67,3 +67,40 @@ def test_bad_input_is_named(linear):
         nf.lazy_outputs(Theta, np.zeros(5), y, 1.0)
     with pytest.raises(ValueError, match="`y` holds 4"):
         nf.lazy_outputs(Theta, np.zeros(6), np.zeros((2, 2)), 1.0)
+
+
+def test_mode_exchange_of_a_linear_model_has_no_coupling(linear):
+    # A linear model's kernel never changes: each mode decays on its own at
+    # its eigenvalue, exactly as the closed form says.
+    outputs, A, y, theta0 = linear
+    s = np.linspace(0, 6, 601)
+    tr = nf.flow(outputs, nf.L2(y), theta0, alpha=0.0, s_max=6, s_eval=s, rtol=1e-12)
+    Theta = A @ A.T
+    lam, coords = nf.residual_modes(Theta, tr.x, y)
+    modes = [0, 2, 5]
+    rate, own, coupled, change = nf.lazy.mode_exchange(outputs, tr, y, Theta, modes)
+    np.testing.assert_allclose(rate, np.broadcast_to(lam[modes], rate.shape), rtol=1e-9)
+    closed_form = coords[0, modes] * (np.exp(-lam[modes] * 6 / 3) - 1)
+    np.testing.assert_allclose(change, closed_form, atol=1e-9)
+    np.testing.assert_allclose(own, closed_form, rtol=1e-3, atol=1e-9)
+    np.testing.assert_allclose(coupled, 0.0, atol=1e-9)
+
+
+def test_mode_exchange_adds_up_for_a_network():
+    data = nf.iris_subset(3, rng=0)
+    net = nf.MLP((4, 6, 3))
+    outputs, y = net.outputs(data.X), nf.one_hot(data.labels)
+    theta0 = net.init(1)
+    s = np.linspace(0, 27, 271)
+    tr = nf.flow(outputs, nf.L2(y), theta0, alpha=0.0, s_max=27, s_eval=s, rtol=1e-10)
+    Theta0 = nf.ntk(outputs, theta0)
+    rate, own, coupled, change = nf.lazy.mode_exchange(
+        outputs, tr, y, Theta0, [0, 4, 26]
+    )
+    # The two parts add up to the measured change of each coordinate ...
+    np.testing.assert_allclose(own + coupled, change, rtol=1e-2, atol=1e-5)
+    # ... and at s = 0 the rate is the eigenvalue; the kernel then moves.
+    np.testing.assert_allclose(rate[0], nf.kernel_modes(Theta0)[0][[0, 4, 26]])
+    assert np.abs(coupled).max() > 1e-4
+    with pytest.raises(ValueError, match="`modes`"):
+        nf.lazy.mode_exchange(outputs, tr, y, Theta0, [27])
