@@ -192,6 +192,17 @@ def check_logit_gap(answer, smoothing, n_classes, rel=1e-4):
         "at the minimizer softmax(x) equals the label vector. Write the ratio "
         "of two softmax components in terms of the logits, and take a log."
     )
+    unsmoothed = np.log((1 - smoothing) / smoothing) if 0 < smoothing < 1 else None
+    if (
+        unsmoothed is not None
+        and isinstance(answer, numbers.Real)
+        and abs(answer - unsmoothed) <= CLOSE * abs(unsmoothed)
+    ):
+        hint = (
+            f"{unsmoothed:.4g} is log((1 - eps) / eps). With smoothing the own "
+            "class's label is 1 - eps + eps/Q and every other class's is eps/Q, "
+            "not 1 - eps and eps: use the ratio of those two components."
+        )
     return _verdict(answer, np.log(big / small), rel, hint)
 
 

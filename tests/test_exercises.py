@@ -183,3 +183,13 @@ def test_steps_to_loss(capsys):
     assert not exercises.check_steps_to_loss(5.5, step_over_n=0.5, loss_ratio=1e-3)
     assert "whole number" in capsys.readouterr().out
     assert not exercises.check_steps_to_loss(None, step_over_n=0.5, loss_ratio=1e-3)
+
+
+def test_logit_gap_names_the_usual_slip(capsys):
+    # Forgetting the eps/Q share gives log(0.9 / 0.1) = log 9 = 2.197.
+    assert not exercises.check_logit_gap(2.197, smoothing=0.1, n_classes=3)
+    said = capsys.readouterr().out
+    assert "1 - eps + eps/Q" in said and "Not yet" in said
+    assert f"{np.log(28):.4g}" not in said
+    assert not exercises.check_logit_gap(1.5, smoothing=0.1, n_classes=3)
+    assert "eps/Q" not in capsys.readouterr().out
