@@ -25,7 +25,7 @@ def precision(rel):
     return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
 
 
-def _verdict(answer, expected, rel, hint, scale=None):
+def _verdict(answer, expected, rel, hint, scale=None, slips=()):
     if answer is None:
         print("Type your answer in place of None, then run the cell again.")
         return False
@@ -40,11 +40,18 @@ def _verdict(answer, expected, rel, hint, scale=None):
     if miss <= rel * scale:
         print(f"Right: {expected:.6g}.")
         return True
+    # A known slip that lands near the value: name it rather than say "close".
+    for value, slip_hint in slips:
+        off = abs(answer - value)
+        if off < miss and off <= CLOSE * abs(value):
+            print(f"Not yet: {answer:.6g} is not it. Hint: {slip_hint}")
+            return False
     if rel > 0 and miss <= CLOSE * scale:
         print(
             f"Close: {answer:.6g} is within {precision(CLOSE)} of the value, but "
-            f"the check asks for {precision(rel)}. Your method is probably right: keep "
-            "more digits in the intermediate steps and run the cell again."
+            f"the check asks for {precision(rel)}. If you rounded, keep more "
+            "digits in the intermediate steps and run the cell again; if not, "
+            "check the method: a small slip can land this close too."
         )
         return False
     print(f"Not yet: {answer:.6g} is not it. Hint: {hint}")
@@ -192,18 +199,25 @@ def check_logit_gap(answer, smoothing, n_classes, rel=1e-4):
         "at the minimizer softmax(x) equals the label vector. Write the ratio "
         "of two softmax components in terms of the logits, and take a log."
     )
-    unsmoothed = np.log((1 - smoothing) / smoothing) if 0 < smoothing < 1 else None
-    if (
-        unsmoothed is not None
-        and isinstance(answer, numbers.Real)
-        and abs(answer - unsmoothed) <= CLOSE * abs(unsmoothed)
-    ):
-        hint = (
-            f"{unsmoothed:.4g} is log((1 - eps) / eps). With smoothing the own "
-            "class's label is 1 - eps + eps/Q and every other class's is eps/Q, "
-            "not 1 - eps and eps: use the ratio of those two components."
-        )
-    return _verdict(answer, np.log(big / small), rel, hint)
+    shares = (
+        "With smoothing the own class's label is 1 - eps + eps/Q and every "
+        "other class's is eps/Q: use the ratio of those two components."
+    )
+    slips = []
+    if 0 < smoothing < 1:
+        slips = [
+            (
+                np.log((1 - smoothing) / smoothing),
+                f"that is log((1 - eps) / eps), the labels without their eps/Q "
+                f"shares. {shares}",
+            ),
+            (
+                np.log((1 - smoothing) / small),
+                f"that is log((1 - eps) / (eps/Q)): the own class's label misses "
+                f"its eps/Q share. {shares}",
+            ),
+        ]
+    return _verdict(answer, np.log(big / small), rel, hint, slips=slips)
 
 
 def check_euler_limit(answer, n_samples, rel=1e-3):

@@ -193,3 +193,10 @@ def test_logit_gap_names_the_usual_slip(capsys):
     assert f"{np.log(28):.4g}" not in said
     assert not exercises.check_logit_gap(1.5, smoothing=0.1, n_classes=3)
     assert "eps/Q" not in capsys.readouterr().out
+    # log 27 lands within 2% of log 28, but it is a slip, not rounding.
+    assert not exercises.check_logit_gap(np.log(27), smoothing=0.1, n_classes=3)
+    said = capsys.readouterr().out
+    assert "misses its eps/Q share" in said and "Close" not in said
+    # A rounded right answer is still called close.
+    assert not exercises.check_logit_gap(3.33, smoothing=0.1, n_classes=3)
+    assert "Close" in capsys.readouterr().out
