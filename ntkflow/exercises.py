@@ -40,10 +40,12 @@ def _verdict(answer, expected, rel, hint, scale=None, slips=()):
     if miss <= rel * scale:
         print(f"Right: {expected:.6g}.")
         return True
-    # A known slip that lands near the value: name it rather than say "close".
+    # A known slip that lands near the value: name it rather than say
+    # "close", but only when the answer is far nearer the slip than the value
+    # (a right answer rounded too much may fall between the two).
     for value, slip_hint in slips:
         off = abs(answer - value)
-        if off < miss and off <= CLOSE * abs(value):
+        if off < 0.1 * miss and off <= CLOSE * abs(value):
             print(f"Not yet: {answer:.6g} is not it. Hint: {slip_hint}")
             return False
     if rel > 0 and miss <= CLOSE * scale:
