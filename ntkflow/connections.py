@@ -201,7 +201,7 @@ def gradient_descent(
     for k in range(1, n_steps + 1):
         g = loss.grad(x)
         D = jacobian(outputs, theta)
-        theta = theta + step * _parameter_velocity(D, g, alpha, family, rank_rtol)[0]
+        theta = theta + step * _parameter_velocity(D, g, alpha, family, rank_rtol)
         x = np.asarray(outputs(theta), dtype=np.float64)
         c = loss.value(x) if np.isfinite(x).all() else np.inf
         if not c <= blowup * c0:

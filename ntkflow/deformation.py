@@ -155,22 +155,16 @@ def _reusable(reuse, outputs, loss, theta0, family, options):
             f"`reuse` was computed with {reuse.options}, not {options}: its "
             "flows would not match."
         )
-    same = reuse.target.shape == loss.target.shape and np.array_equal(
-        reuse.target, loss.target
-    )
-    theta_start = reuse.trajectories[0].theta[0]
+    start = reuse.trajectories[0]
     theta0 = np.asarray(theta0, dtype=np.float64)
-    differ = (
-        "labels"
-        if not same
-        else "theta0"
-        if not np.array_equal(theta_start, theta0)
-        else "outputs(theta0)"
-        if not np.allclose(
-            reuse.trajectories[0].x[0], evaluate(outputs, theta0), rtol=1e-12, atol=0
-        )
-        else None
-    )
+    if not np.array_equal(reuse.target, loss.target):
+        differ = "labels"
+    elif not np.array_equal(start.theta[0], theta0):
+        differ = "theta0"
+    elif not np.allclose(start.x[0], evaluate(outputs, theta0), rtol=1e-12, atol=0):
+        differ = "outputs(theta0)"
+    else:
+        differ = None
     if differ:
         raise ValueError(
             "`reuse` must come from the same network, labels and theta0 as this "

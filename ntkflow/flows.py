@@ -121,7 +121,7 @@ def parameter_velocity(D, g, alpha=1.0, family="blend", rtol=None, damping=0.0):
     """
     D, g, alpha, family = _check(D, g, alpha, family)
     damping = _damping(damping)
-    return _parameter_velocity(D, g, alpha, family, _rtol(rtol), damping)[0]
+    return _parameter_velocity(D, g, alpha, family, _rtol(rtol), damping)
 
 
 def _rtol(rtol):
@@ -171,6 +171,8 @@ class _Mobility:
     or the rank rule drops a direction, the reduced SVD of ``D`` is used
     instead: its error grows like ``cond(D)``, not ``cond(D)^2``.
     A ``damping`` ``mu > 0`` replaces ``Theta^+`` by ``(Theta + mu I)^-1``.
+    ``near``: the ``_Mobility`` of a nearby ``theta`` whose Cholesky factor
+    is borrowed instead of factoring afresh (see ``integrate._Field._near``).
     """
 
     def __init__(self, D, alpha, family, rtol, damping=0.0, near=None):
@@ -287,14 +289,9 @@ def _scale_rows(v, a):
     return v * a if a.ndim == 1 else v[:, None] * a
 
 
-def _parameter_velocity(D, g, alpha, family, rtol, damping=0.0, near=None):
-    """:func:`parameter_velocity` without input checks, for inner loops.
-
-    ``near``: the ``_Mobility`` of a nearby ``theta`` whose Cholesky factor
-    may be borrowed. Returns the velocity and the ``_Mobility`` used.
-    """
-    mobility = _Mobility(D, alpha, family, rtol, damping, near)
-    return -mobility.apply(g), mobility
+def _parameter_velocity(D, g, alpha, family, rtol, damping=0.0):
+    """:func:`parameter_velocity` without input checks, for inner loops."""
+    return -_Mobility(D, alpha, family, rtol, damping).apply(g)
 
 
 def _parameter_velocity_jacobian(D, HD, alpha, family, rtol, damping=0.0):

@@ -30,8 +30,8 @@ from ._validate import (
     check_memory,
     reject_unknown,
 )
-from .flows import FAMILIES, _parameter_velocity, _parameter_velocity_jacobian
-from .kernel import _jacobian, default_rtol, evaluate
+from .flows import FAMILIES, _Mobility, _parameter_velocity_jacobian
+from .kernel import _jacobian, _kept_singular_values, evaluate
 from .losses import L2, _Loss
 
 METHODS = ("DOP853", "RK45", "Radau", "BDF", "LSODA")
@@ -137,7 +137,9 @@ class _Field:
         self.alpha, self.family, self.rank_rtol = alpha, family, rank_rtol
         self.damping = damping
         self.nfev = self.njev = 0
-        self._factored = None  # (theta, _Mobility) of the last fresh factor
+        # theta, the radius around it within which to borrow, and the
+        # _Mobility of the last fresh factorization.
+        self._factored = None
         # The built-in models apply D without forming it (MLPLinearization).
         self._linearize = getattr(outputs, "linearize", None)
 
@@ -161,17 +163,21 @@ class _Field:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             x, D = self._parts(s, theta)
             g = self.loss._grad(x)  # x is float64, (QN,) and finite
-            v, mobility = _parameter_velocity(
+            mobility = _Mobility(
                 D,
-                g,
                 self.alpha,
                 self.family,
                 self.rank_rtol,
                 self.damping,
                 self._near(theta),
             )
+            v = -mobility.apply(g)
         if not mobility.borrowed:
-            self._factored = (theta.copy(), mobility)
+            self._factored = (
+                theta.copy(),
+                NEAR * (1.0 + np.abs(theta).max()),
+                mobility,
+            )
         return _stop_if_not_finite(s, "the velocity theta'", v)
 
     def _near(self, theta):
@@ -185,9 +191,8 @@ class _Field:
         """
         if self._factored is None:
             return None
-        at, mobility = self._factored
-        scale = np.abs(at).max()
-        return mobility if np.abs(theta - at).max() <= NEAR * (1.0 + scale) else None
+        at, radius, mobility = self._factored
+        return mobility if np.abs(theta - at).max() <= radius else None
 
     def jac(self, s, theta):
         self.njev += 1
@@ -256,10 +261,7 @@ def _warn_if_ill_conditioned(D, rank_rtol, rtol):
     ``Theta`` refined against ``D``) lose about ``eps * cond(D)`` relative;
     measured on linear models, the chord deviation was 0.2-0.5 of that.
     """
-    # Singular values only: the warning needs no singular vectors.
-    S = np.linalg.svd(D, compute_uv=False)
-    rank_rtol = default_rtol(D) if rank_rtol is None else rank_rtol
-    S = S[S > rank_rtol * S[0]] if S.size and S[0] > 0 else S[:0]
+    S = _kept_singular_values(D, rank_rtol)
     if S.size == 0:
         return
     cond = S[0] / S[-1]

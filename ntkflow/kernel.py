@@ -206,8 +206,20 @@ def _range_basis(D, rtol):
     """:func:`range_basis` without input checks, for inner loops."""
     rtol = default_rtol(D) if rtol is None else rtol
     U, S, Vt = np.linalg.svd(D, full_matrices=False)
-    r = int(np.sum(S > rtol * S[0])) if S.size and S[0] > 0 else 0
+    r = _kept(S, rtol)
     return RangeBasis(U[:, :r], S[:r], Vt[:r], rtol)
+
+
+def _kept_singular_values(D, rtol):
+    """The singular values of ``D`` the rank rule keeps, without any vectors."""
+    rtol = default_rtol(D) if rtol is None else rtol
+    S = np.linalg.svd(D, compute_uv=False)
+    return S[: _kept(S, rtol)]
+
+
+def _kept(S, rtol):
+    """How many of the decreasing ``S`` exceed ``rtol`` times the largest."""
+    return int(np.sum(S > rtol * S[0])) if S.size and S[0] > 0 else 0
 
 
 def rank(D, rtol=None):

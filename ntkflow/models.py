@@ -5,6 +5,8 @@ the callable ``outputs(theta) -> x`` with ``x`` of shape ``(QN,)``, sample-major
 ``x[j*Q + q]`` is output ``q`` of sample ``j``.
 """
 
+from typing import NamedTuple
+
 import autograd.numpy as anp
 import numpy as np
 
@@ -291,6 +293,24 @@ def _backprop_into(out, delta, W_scaled, activation, n_out):
             np.multiply(product[q], slope, out=out[:, :, q])
 
 
+class _InputKernel(NamedTuple):
+    """A layer's scaled input ``s A`` and its factor ``1 + s^2 A A^T`` of Theta."""
+
+    scaled: np.ndarray
+    inner: np.ndarray
+    #: ``inner`` with each entry repeated over a ``Q x Q`` block (or None).
+    expanded: np.ndarray = None
+
+    @classmethod
+    def of(cls, scaled, n_outputs, expanded=False):
+        inner = scaled @ scaled.T
+        inner += 1.0
+        if not expanded:
+            return cls(scaled, inner)
+        q = n_outputs
+        return cls(scaled, inner, np.repeat(np.repeat(inner, q, axis=0), q, axis=1))
+
+
 class MLPLinearization:
     """An MLP's outputs at ``theta`` and its Jacobian ``D``, kept in factors.
 
@@ -305,8 +325,7 @@ class MLPLinearization:
     At ``(N, Q, h) = (50, 3, 64)`` the kernel costs about an eighth of
     ``D @ D.T``. The first layer's factor ``1 + s^2 X X^T`` depends on the
     data only; :class:`StackedOutputs` computes it once for all ``theta``
-    (``data_kernel``: that matrix, the same repeated over ``Q x Q`` blocks,
-    and ``X / sqrt(d)``).
+    (``data_kernel``, an ``_InputKernel``).
 
     Attributes
     ----------
@@ -329,7 +348,7 @@ class MLPLinearization:
             W = theta[start : start + width * n_in].reshape(width, n_in)
             b = theta[start + width * n_in : start + width * (n_in + 1)]
             if i == 0 and data_kernel is not None:
-                scaled = data_kernel[2]
+                scaled = data_kernel.scaled
             else:
                 scaled = a * (1.0 / np.sqrt(n_in))
             self.layers.append((scaled, W, start))
@@ -362,14 +381,10 @@ class MLPLinearization:
         block, shape ``(QN, QN)``, to multiply a per-output Gram matrix.
         """
         if i == 0 and self._data_kernel is not None:
-            return self._data_kernel[int(expanded)]
-        scaled = self.layers[i][0]
-        inner = scaled @ scaled.T
-        inner += 1.0
-        if expanded:
-            q = self.n_outputs
-            inner = np.repeat(np.repeat(inner, q, axis=0), q, axis=1)
-        return inner
+            kernel = self._data_kernel
+        else:
+            kernel = _InputKernel.of(self.layers[i][0], self.n_outputs, expanded)
+        return kernel.expanded if expanded else kernel.inner
 
     def ntk(self):
         """``Theta = D D^T``, shape ``(QN, QN)``."""
@@ -516,13 +531,10 @@ class StackedOutputs:
         self._check(theta)
         if self._data_kernel is None:
             scaled = self.X * (1.0 / np.sqrt(self.X.shape[1]))
-            kernel = scaled @ scaled.T
-            kernel += 1.0
-            q = self.n_outputs
-            expanded = np.repeat(np.repeat(kernel, q, axis=0), q, axis=1)
-            for array in (kernel, expanded, scaled):
+            kernel = _InputKernel.of(scaled, self.n_outputs, expanded=True)
+            for array in kernel:
                 array.flags.writeable = False
-            self._data_kernel = (kernel, expanded, scaled)
+            self._data_kernel = kernel
         return MLPLinearization(self.model, theta, self.X, self._data_kernel)
 
 
