@@ -30,6 +30,10 @@ class _Loss:
     def _x(self, x, name="x"):
         return as_float_array(name, x, shape=(self.target.size,))
 
+    def value(self, x):
+        """``C(x)``, a float."""
+        return float(self._values(self._x(x)[None])[0])
+
     def grad(self, x):
         """``grad C`` at ``x``, shape ``(QN,)``."""
         return self._grad(self._x(x))
@@ -52,11 +56,6 @@ class L2(_Loss):
     >>> loss.value([1.0, 0.0, 0.0, 0.0])
     0.25
     """
-
-    def value(self, x):
-        """``C(x)``, a float."""
-        r = self._x(x) - self.target
-        return float(r @ r) / (2 * self.n_samples)
 
     def _values(self, xs):
         """``C`` of each finite row of ``xs``, shape ``(T,)``."""
@@ -126,10 +125,6 @@ class CrossEntropy(_Loss):
 
     def _logits(self, x, name="x"):
         return self._x(x, name).reshape(self.n_samples, self.n_outputs)
-
-    def value(self, x):
-        """``C(x)``, a float."""
-        return float(self._values(self._x(x)[None])[0])
 
     def _values(self, xs):
         """``C`` of each finite row of ``xs``, shape ``(T,)``."""
